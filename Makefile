@@ -1,0 +1,59 @@
+# Tandem: two commands on a fresh Debian machine.
+#   make demo   sets everything up (llama.cpp build, model, Swift build) and runs the main job
+#   make test   sets everything up and runs the test suite on real libllama and a real model
+#
+# llama.cpp builds once into a cache prefix outside the clone ($(HOME)/.cache/tandem/llama/...);
+# later runs reuse it.
+
+SHELL := /bin/bash
+PREFIX := $(shell vendor-build/prefix.sh)
+export PKG_CONFIG_PATH := $(PREFIX)/lib/pkgconfig$(if $(PKG_CONFIG_PATH),:$(PKG_CONFIG_PATH))
+export TANDEM_LLAMA_PREFIX := $(PREFIX)
+CONFIG ?= release
+# The rpath lets the built binaries find libllama without LD_LIBRARY_PATH.
+SWIFT_FLAGS := -c $(CONFIG) -Xlinker -rpath -Xlinker $(PREFIX)/lib
+BIN := .build/$(CONFIG)
+MODEL := models/SmolLM2-135M-Instruct.Q4_1.gguf
+
+.PHONY: all llama models fixtures build demo test clean-cache help
+
+all: build
+
+help:
+	@echo "make demo    build everything and run the demo"
+	@echo "make test    build everything and run the tests"
+	@echo "make build   build tandem and tandem-bench ($(BIN))"
+	@echo "make models  fetch and verify the models in models/manifest.tsv"
+	@echo "make llama   build llama.cpp into $(PREFIX)"
+
+llama: $(PREFIX)/.tandem-complete
+
+$(PREFIX)/.tandem-complete:
+	vendor-build/build.sh >/dev/null
+
+models: $(MODEL)
+
+$(MODEL):
+	models/fetch.sh smollm2-135m-instruct-q4_1
+
+fixtures: llama
+	Tests/Fixtures/make-tiny-models.sh
+
+build: llama swift-toolchain
+	swift build $(SWIFT_FLAGS)
+
+swift-toolchain:
+	@command -v swift >/dev/null || { echo "error: no Swift toolchain on PATH (Swift 6 is needed: see README)"; exit 1; }
+
+.PHONY: swift-toolchain
+
+demo: build models
+	$(BIN)/tandem generate -m $(MODEL) --max-tokens 96 \
+	    -p "In two sentences, explain why running a language model locally keeps documents private."
+
+test: llama models fixtures swift-toolchain
+	swift build $(SWIFT_FLAGS) --build-tests
+	TANDEM_TEST_MODEL=$(CURDIR)/$(MODEL) swift test $(SWIFT_FLAGS) --skip-build
+
+clean-cache:
+	rm -rf "$(PREFIX)"

@@ -1,0 +1,44 @@
+// swift-tools-version: 6.0
+// Tandem: a local-first inference runtime over llama.cpp. No package dependencies:
+// C libraries come in through module maps (libllama from vendor-build/, libcurl from Debian).
+import PackageDescription
+
+let package = Package(
+    name: "Tandem",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tandem", targets: ["tandem"]),
+        .library(name: "TandemRuntime", targets: ["TandemRuntime"]),
+        .library(name: "TandemOrchestrator", targets: ["TandemOrchestrator"]),
+        .library(name: "TandemCloud", targets: ["TandemCloud"]),
+    ],
+    targets: [
+        // C boundaries: module map + shim header only.
+        .systemLibrary(name: "CLlama", pkgConfig: "llama"),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        // Shared value types with no C: ordered JSON, SHA-256, logging.
+        .target(name: "TandemCore"),
+        // The only importer of CLlama.
+        .target(name: "TandemRuntime", dependencies: ["CLlama", "TandemCore"]),
+        // The only importer of CCurl; planning only.
+        .target(name: "TandemCloud", dependencies: ["CCurl", "TandemCore"]),
+        // Sandboxed code execution (bubblewrap) and the MCP stdio client.
+        .target(name: "TandemSandbox", dependencies: ["TandemCore"]),
+        .target(name: "TandemMCP", dependencies: ["TandemCore"]),
+        .target(name: "TandemOrchestrator",
+                dependencies: ["TandemCore", "TandemRuntime", "TandemSandbox", "TandemMCP"]),
+        .executableTarget(name: "tandem",
+                          dependencies: ["TandemCore", "TandemRuntime", "TandemOrchestrator", "TandemCloud",
+                                         "TandemSandbox", "TandemMCP"]),
+
+        .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"]),
+        .testTarget(name: "TandemRuntimeTests", dependencies: ["TandemRuntime", "TandemCore"]),
+        .testTarget(name: "TandemCloudTests", dependencies: ["TandemCloud", "TandemCore"]),
+        .testTarget(name: "TandemSandboxTests", dependencies: ["TandemSandbox", "TandemCore"]),
+        .testTarget(name: "TandemMCPTests", dependencies: ["TandemMCP", "TandemCore"]),
+        .testTarget(name: "TandemOrchestratorTests",
+                    dependencies: ["TandemOrchestrator", "TandemRuntime", "TandemCore"]),
+    ]
+)

@@ -1,0 +1,2 @@
+/// Namespace placeholder until the module's first type lands.
+enum TandemMCPPlaceholder {}
