@@ -81,7 +81,7 @@ mkdir -p "$prefix/share/tandem"
 rm -rf "$prefix/share/tandem/gguf-py" "$prefix/share/tandem/vocab"
 cp -r "$src/gguf-py" "$prefix/share/tandem/gguf-py"
 mkdir -p "$prefix/share/tandem/vocab"
-cp "$src"/models/ggml-vocab-*.gguf "$prefix/share/tandem/vocab/"
+for v in phi-3 llama-spm llama-bpe; do cp "$src/models/ggml-vocab-$v.gguf" "$prefix/share/tandem/vocab/"; done
 echo "source=$(llama_source_id) cuda=$llama_cuda seconds=$(( $(date +%s) - start ))" >"$prefix/share/tandem/build-info"
 printf '%s\n' "${LLAMA_CMAKE_OPTIONS[@]}" >>"$prefix/share/tandem/build-info"
 touch "$prefix/.tandem-complete"

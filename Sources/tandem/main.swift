@@ -1,1 +1,53 @@
-print("tandem")
+import Foundation
+import TandemCore
+
+/// Every subcommand, in `tandem --help` order.
+let commands: [any Command.Type] = [
+    InfoCommand.self, GenerateCommand.self, ChatCommand.self,
+]
+
+let usage = """
+    tandem: local-first inference over llama.cpp, in-process.
+
+    usage: tandem <command> [options]     (tandem <command> --help for details)
+
+    commands:
+    \(commands.map { "  " + $0.name.padding(toLength: 12, withPad: " ", startingAt: 0) + $0.summary }.joined(separator: "\n"))
+
+    global options:
+      --verbose     show debug logs, llama.cpp's included
+      --version     print the version
+
+    Models live in models/ (fetch them with `make models`).
+    """
+
+var argv = Array(CommandLine.arguments.dropFirst())
+if argv.contains("--verbose") {
+    argv.removeAll { $0 == "--verbose" }
+    Log.level = .debug
+}
+guard let name = argv.first, !["--help", "-h", "help"].contains(name) else {
+    print(usage)
+    exit(argv.isEmpty ? 2 : 0)
+}
+if name == "--version" { print("tandem \(TandemVersion.string)"); exit(0) }
+guard let command = commands.first(where: { $0.name == name }) else {
+    FileHandle.standardError.write(Data("tandem: unknown command '\(name)'\n\n\(usage)\n".utf8))
+    exit(2)
+}
+/// Runs the command with its own copy of the arguments (top-level vars are main-actor state).
+func runCommand(_ command: any Command.Type, _ items: [String]) async throws -> Int32 {
+    var arguments = Arguments(items)
+    if arguments.wantsHelp() { print(command.help); return 0 }
+    return try await command.run(&arguments)
+}
+
+do {
+    exit(try await runCommand(command, Array(argv.dropFirst())))
+} catch let error as UsageError {
+    FileHandle.standardError.write(Data("tandem \(name): \(error)\n\n\(command.help)\n".utf8))
+    exit(2)
+} catch {
+    FileHandle.standardError.write(Data("tandem \(name): error: \(error)\n".utf8))
+    exit(1)
+}

@@ -1,0 +1,104 @@
+import CLlama
+import Foundation
+import Synchronization
+
+/// Set from any thread to make the running `llama_decode` return early (code 2).
+final class AbortSignal: Sendable {
+    let flag = Atomic<Bool>(false)
+}
+
+/// Parameters of a decoding context.
+public struct ContextParameters: Sendable, Codable, Equatable {
+    /// Total KV cells shared by all sequences (unified KV cache).
+    public var contextLength: Int = 4096
+    /// Most tokens one `llama_decode` call takes.
+    public var batchSize: Int = 2048
+    /// Physical micro-batch size.
+    public var microBatchSize: Int = 512
+    /// Sequence slots that decode together.
+    public var sequences: Int = 8
+    /// CPU threads (0 = all cores).
+    public var threads: Int = 0
+    /// Compute embeddings instead of logits.
+    public var embeddings: Bool = false
+
+    public init(contextLength: Int = 4096, batchSize: Int = 2048, microBatchSize: Int = 512, sequences: Int = 8,
+                threads: Int = 0, embeddings: Bool = false) {
+        self.contextLength = contextLength; self.batchSize = batchSize; self.microBatchSize = microBatchSize
+        self.sequences = sequences; self.threads = threads; self.embeddings = embeddings
+    }
+
+    var resolvedThreads: Int32 {
+        Int32(threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    func validate() throws(RuntimeError) {
+        guard contextLength >= 16, contextLength <= 1 << 20 else { throw .invalidParameter(name: "context length", reason: "must be in 16...1048576") }
+        guard sequences >= 1, sequences <= Int(llama_max_parallel_sequences()) else {
+            throw .invalidParameter(name: "sequences", reason: "must be in 1...\(llama_max_parallel_sequences())")
+        }
+        guard batchSize >= 1, microBatchSize >= 1, microBatchSize <= batchSize else {
+            throw .invalidParameter(name: "batch size", reason: "need 1 ≤ micro-batch ≤ batch")
+        }
+        guard threads >= 0 else { throw .invalidParameter(name: "threads", reason: "must be ≥ 0") }
+    }
+}
+
+/// A `llama_context` over one model; freed in `deinit`, before the model it holds.
+final class LlamaContext {
+    let raw: OpaquePointer
+    let model: LlamaModel  // freed after us, never before
+    let parameters: ContextParameters
+    let abort = AbortSignal()
+
+    init(model: LlamaModel, parameters: ContextParameters) throws(RuntimeError) {
+        try parameters.validate()
+        var p = llama_context_default_params()
+        p.n_ctx = UInt32(parameters.contextLength)
+        p.n_batch = UInt32(parameters.batchSize)
+        p.n_ubatch = UInt32(parameters.microBatchSize)
+        p.n_seq_max = UInt32(parameters.sequences)
+        p.n_threads = parameters.resolvedThreads
+        p.n_threads_batch = parameters.resolvedThreads
+        p.no_perf = false
+        // One cell pool for all sequences: a shared prompt prefix is stored once and
+        // llama_memory_seq_cp only tags cells, it copies nothing.
+        p.kv_unified = true
+        p.embeddings = parameters.embeddings
+        if parameters.embeddings { p.pooling_type = LLAMA_POOLING_TYPE_NONE }
+        p.abort_callback = { data in
+            guard let data else { return false }
+            return Unmanaged<AbortSignal>.fromOpaque(data).takeUnretainedValue().flag.load(ordering: .relaxed)
+        }
+        p.abort_callback_data = Unmanaged.passUnretained(abort).toOpaque()
+        guard let raw = llama_init_from_model(model.raw, p) else { throw .contextCreationFailed(contextLength: parameters.contextLength) }
+        self.raw = raw
+        self.model = model
+        self.parameters = parameters
+    }
+
+    deinit { llama_free(raw) }
+
+    var memory: llama_memory_t { llama_get_memory(raw) }
+    var contextLength: Int { Int(llama_n_ctx(raw)) }
+    var batchCapacity: Int { Int(llama_n_batch(raw)) }
+
+    /// Decodes a batch. 0 ok, 1 no KV room (state unchanged), 2 aborted, < 0 error.
+    func decode(_ batch: LlamaBatch) -> Int32 { llama_decode(raw, batch.raw) }
+
+    /// Forgets positions `from...` of `sequence` (all of it when `from` is 0).
+    @discardableResult
+    func removeTokens(sequence: Int32, from: Int32 = 0) -> Bool {
+        llama_memory_seq_rm(memory, sequence, from, -1)
+    }
+
+    /// Shares `source`'s cells for positions `0..<count` with `destination`.
+    func copyPrefix(from source: Int32, to destination: Int32, count: Int32) {
+        llama_memory_seq_cp(memory, source, destination, 0, count)
+    }
+
+    /// Highest position stored for `sequence`, or -1.
+    func maxPosition(sequence: Int32) -> Int32 { llama_memory_seq_pos_max(memory, sequence) }
+
+    func clearMemory() { llama_memory_clear(memory, true) }
+}

@@ -1,0 +1,51 @@
+/// Decides, for a new prompt, which slot serves it and how much of its prefix is already in the
+/// KV cache — the llama.cpp server's slot choice plus Ollama's sequence fork:
+/// take the idle slot with the longest common prefix; when any other slot (even a busy one)
+/// holds a longer prefix, share those cells (`llama_memory_seq_cp`) instead of decoding again.
+struct PromptCache {
+    /// A slot as the cache sees it.
+    struct SlotView {
+        let id: Int32
+        /// Tokens whose KV cells the slot holds, in position order.
+        let ledger: [Token]
+        let isIdle: Bool
+        let lastUsed: UInt64
+    }
+
+    /// What to do for the prompt.
+    struct Plan: Equatable {
+        /// The idle slot that takes the request.
+        let slot: Int32
+        /// Copy this many leading cells from `source` first (nil: reuse the slot's own ledger).
+        let copyFrom: Int32?
+        /// Prompt tokens already in KV after the copy/truncation (never the whole prompt).
+        let reused: Int
+    }
+
+    /// Returns nil when no slot is idle.
+    static func plan(prompt: [Token], slots: [SlotView]) -> Plan? {
+        let idle = slots.filter(\.isIdle)
+        guard !idle.isEmpty else { return nil }
+        // Always leave at least the last prompt token to decode, so logits exist for sampling.
+        let usable = prompt.count - 1
+        func common(_ s: SlotView) -> Int { min(commonPrefixLength(s.ledger, prompt), usable) }
+        let own = idle.max { a, b in
+            let ca = common(a), cb = common(b)
+            // Ties go to the least recently used slot, so warm ledgers survive longer.
+            return ca != cb ? ca < cb : a.lastUsed > b.lastUsed
+        }!
+        let ownLength = common(own)
+        let donor = slots.filter { $0.id != own.id }.max { common($0) < common($1) }
+        if let donor, common(donor) > ownLength {
+            return Plan(slot: own.id, copyFrom: donor.id, reused: common(donor))
+        }
+        return Plan(slot: own.id, copyFrom: nil, reused: ownLength)
+    }
+
+    static func commonPrefixLength(_ a: [Token], _ b: [Token]) -> Int {
+        var n = 0
+        let limit = min(a.count, b.count)
+        while n < limit, a[n] == b[n] { n += 1 }
+        return n
+    }
+}
