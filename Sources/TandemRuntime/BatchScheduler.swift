@@ -241,13 +241,13 @@ actor BatchScheduler {
         while waitingHead < waiting.count {
             let job = waiting[waitingHead]
             let views = slots.map { PromptCache.SlotView(id: $0.id, ledger: $0.ledger, isIdle: $0.job == nil, lastUsed: $0.lastUsed) }
-            guard let plan = PromptCache.plan(prompt: job.prompt, slots: views) else { break }
+            let prefilling = active.filter { $0.phase == .prefilling }.map(\.prompt)
+            guard let plan = PromptCache.plan(prompt: job.prompt, slots: views, prefilling: prefilling) else { break }
             waitingHead += 1
             if waitingHead > 1024 { waiting.removeFirst(waitingHead); waitingHead = 0 }
             let s = Int(plan.slot)
             var reused = plan.reused
             if let donor = plan.copyFrom {
-                context.removeTokens(sequence: plan.slot)
                 context.copyPrefix(from: donor, to: plan.slot, count: Int32(reused))
                 slots[s].ledger = Array(job.prompt.prefix(reused))
             } else if !context.removeTokens(sequence: plan.slot, from: Int32(reused)) {

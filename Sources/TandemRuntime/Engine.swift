@@ -23,7 +23,7 @@ public final class Engine: Sendable {
     public init(model: LlamaModel, parameters: ContextParameters = ContextParameters(), maxQueued: Int = 4096) throws(RuntimeError) {
         guard maxQueued >= 1 else { throw .invalidParameter(name: "queue limit", reason: "must be ≥ 1") }
         var p = parameters
-        p.batchSize = min(p.batchSize, p.contextLength)
+        p.batchSize = min(p.batchSize, p.contextLength * p.sequences)
         p.microBatchSize = min(p.microBatchSize, p.batchSize)
         let context = try LlamaContext(model: model, parameters: p)
         self.model = model
@@ -121,7 +121,7 @@ public final class Engine: Sendable {
         var labels: [String]?
         switch request.constraint {
         case .grammar(let g): grammar = g
-        case .jsonSchema: throw RuntimeError.invalidParameter(name: "schema", reason: "TEMP")
+        case .jsonSchema(let schema): grammar = try StructuredOutput.grammar(for: schema)
         case .choice(let l): labels = l
         case nil: break
         }

@@ -53,7 +53,7 @@ struct GGUFValidator {
         for _ in 0..<kvCount {
             let key = try string()
             let type = try u32()
-            let value = try skipValue(type: type, depth: 0)
+            let value = try skipValue(type: type, key: key)
             metadata[key] = value
             if key == "general.alignment" {
                 guard let a = UInt64(value), a > 0, a & (a - 1) == 0, a <= 1 << 20 else { throw fail("bad general.alignment \(value)") }
@@ -97,8 +97,35 @@ struct GGUFValidator {
                 throw fail("tensor '\(t.name)' data lies outside the file (truncated download?)")
             }
         }
-        guard metadata["general.architecture"] != nil else { throw fail("no general.architecture in the metadata") }
+        guard let architecture = metadata["general.architecture"] else { throw fail("no general.architecture in the metadata") }
+        try checkHyperparameters(metadata, architecture: architecture)
         return Summary(version: version, tensorCount: tensorCount, metadata: metadata)
+    }
+
+    /// Hyperparameters llama.cpp asserts on (abort) rather than rejects; per-layer arrays are skipped.
+    private func checkHyperparameters(_ m: [String: String], architecture a: String) throws(RuntimeError) {
+        func int(_ key: String) -> Int? { m["\(a).\(key)"].flatMap { Int($0) } }
+        func present(_ key: String) -> Bool { m["\(a).\(key)"] != nil }
+        if present("block_count") {
+            guard let n = int("block_count"), (1...512).contains(n) else { throw fail("\(a).block_count must be 1...512") }
+        }
+        if present("expert_count") || present("expert_used_count") {
+            let experts = int("expert_count") ?? 0, used = int("expert_used_count") ?? 0
+            guard (0...256).contains(experts), (0...experts).contains(used) else { throw fail("expert counts out of range") }
+        }
+        guard let embd = int("embedding_length") else { return }
+        guard embd > 0 else { throw fail("\(a).embedding_length must be positive") }
+        if present("attention.head_count"), let heads = int("attention.head_count") {
+            guard heads > 0, embd % heads == 0 || present("attention.key_length") else {
+                throw fail("\(a).attention.head_count \(heads) does not divide embedding_length \(embd)")
+            }
+            if let kv = int("attention.head_count_kv") {
+                guard kv > 0, heads % kv == 0 else { throw fail("\(a).attention.head_count_kv \(kv) does not divide head_count \(heads)") }
+            }
+            if !present("attention.key_length"), let rope = int("rope.dimension_count"), a == "llama" {
+                guard rope == embd / heads else { throw fail("\(a).rope.dimension_count \(rope) differs from the head size \(embd / heads)") }
+            }
+        }
     }
 
     // MARK: readers (bounds-checked)
@@ -126,7 +153,7 @@ struct GGUFValidator {
     }
 
     /// Skips one value; returns a printable form for scalars and strings (arrays: their length).
-    private mutating func skipValue(type: UInt32, depth: Int) throws(RuntimeError) -> String {
+    private mutating func skipValue(type: UInt32, key: String) throws(RuntimeError) -> String {
         let fixed: [UInt32: Int] = [0: 1, 1: 1, 2: 2, 3: 2, 4: 4, 5: 4, 6: 4, 7: 1, 10: 8, 11: 8, 12: 8]
         if let size = fixed[type] {
             let b = try bytes(size)
@@ -149,7 +176,6 @@ struct GGUFValidator {
         switch type {
         case 8: return try string()
         case 9:
-            guard depth == 0 else { throw fail("nested metadata arrays are not supported") }
             let elementType = try u32()
             let count = try u64()
             guard count <= UInt64(data.count - offset) else { throw fail("a metadata array claims \(count) elements, past the end of the file") }
@@ -158,7 +184,19 @@ struct GGUFValidator {
                 guard !overflow, total <= UInt64(data.count - offset) else { throw fail("a metadata array runs past the end of the file") }
                 offset += Int(total)
             } else if elementType == 8 {
-                for _ in 0..<count { _ = try string() }
+                let isVocabulary = key == "tokenizer.ggml.tokens"
+                var seen = Set<Data>()
+                for i in 0..<count {
+                    let start = offset
+                    let text = try string()
+                    guard isVocabulary else { continue }
+                    // llama.cpp reads tokens as C strings and renames empty ones, then asserts
+                    // the token→id map is as large as the list: duplicates would abort it.
+                    var raw = data.subdata(in: start + 8..<offset)
+                    if let nul = raw.firstIndex(of: 0) { raw = raw.prefix(upTo: nul) }
+                    if raw.isEmpty { raw = Data("[EMPTY_\(i)]".utf8) }
+                    guard seen.insert(raw).inserted else { throw fail("vocabulary token \(i) ('\(text.prefix(40))') is a duplicate") }
+                }
             } else {
                 throw fail("metadata array of unsupported type \(elementType)")
             }

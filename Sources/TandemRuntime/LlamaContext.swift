@@ -9,8 +9,9 @@ final class AbortSignal: Sendable {
 
 /// Parameters of a decoding context.
 public struct ContextParameters: Sendable, Codable, Equatable {
-    /// Total KV cells shared by all sequences (unified KV cache).
-    public var contextLength: Int = 4096
+    /// Tokens each sequence can hold (prompt + generated). The context has
+    /// `contextLength × sequences` KV cells in all.
+    public var contextLength: Int = 2048
     /// Most tokens one `llama_decode` call takes.
     public var batchSize: Int = 2048
     /// Physical micro-batch size.
@@ -21,11 +22,16 @@ public struct ContextParameters: Sendable, Codable, Equatable {
     public var threads: Int = 0
     /// Compute embeddings instead of logits.
     public var embeddings: Bool = false
+    /// One KV cell pool for all sequences instead of one stream per sequence. Off by default:
+    /// per-sequence streams make each sequence's attention independent of the others, so a
+    /// request gives the same greedy text batched or alone, and attention cost follows the
+    /// sequence's own length. A shared prefix is copied between streams either way.
+    public var unifiedKV: Bool = false
 
-    public init(contextLength: Int = 4096, batchSize: Int = 2048, microBatchSize: Int = 512, sequences: Int = 8,
-                threads: Int = 0, embeddings: Bool = false) {
+    public init(contextLength: Int = 2048, batchSize: Int = 2048, microBatchSize: Int = 512, sequences: Int = 8,
+                threads: Int = 0, embeddings: Bool = false, unifiedKV: Bool = false) {
         self.contextLength = contextLength; self.batchSize = batchSize; self.microBatchSize = microBatchSize
-        self.sequences = sequences; self.threads = threads; self.embeddings = embeddings
+        self.sequences = sequences; self.threads = threads; self.embeddings = embeddings; self.unifiedKV = unifiedKV
     }
 
     var resolvedThreads: Int32 {
@@ -34,6 +40,7 @@ public struct ContextParameters: Sendable, Codable, Equatable {
 
     func validate() throws(RuntimeError) {
         guard contextLength >= 16, contextLength <= 1 << 20 else { throw .invalidParameter(name: "context length", reason: "must be in 16...1048576") }
+        guard contextLength * sequences <= 1 << 22 else { throw .invalidParameter(name: "context length", reason: "context × sequences exceeds 4M cells") }
         guard sequences >= 1, sequences <= Int(llama_max_parallel_sequences()) else {
             throw .invalidParameter(name: "sequences", reason: "must be in 1...\(llama_max_parallel_sequences())")
         }
@@ -54,16 +61,14 @@ final class LlamaContext {
     init(model: LlamaModel, parameters: ContextParameters) throws(RuntimeError) {
         try parameters.validate()
         var p = llama_context_default_params()
-        p.n_ctx = UInt32(parameters.contextLength)
+        p.n_ctx = UInt32(parameters.contextLength * parameters.sequences)
         p.n_batch = UInt32(parameters.batchSize)
         p.n_ubatch = UInt32(parameters.microBatchSize)
         p.n_seq_max = UInt32(parameters.sequences)
         p.n_threads = parameters.resolvedThreads
         p.n_threads_batch = parameters.resolvedThreads
         p.no_perf = false
-        // One cell pool for all sequences: a shared prompt prefix is stored once and
-        // llama_memory_seq_cp only tags cells, it copies nothing.
-        p.kv_unified = true
+        p.kv_unified = parameters.unifiedKV
         p.embeddings = parameters.embeddings
         if parameters.embeddings { p.pooling_type = LLAMA_POOLING_TYPE_NONE }
         p.abort_callback = { data in
@@ -80,7 +85,8 @@ final class LlamaContext {
     deinit { llama_free(raw) }
 
     var memory: llama_memory_t { llama_get_memory(raw) }
-    var contextLength: Int { Int(llama_n_ctx(raw)) }
+    /// Tokens one sequence can hold.
+    var contextLength: Int { Int(llama_n_ctx_seq(raw)) }
     var batchCapacity: Int { Int(llama_n_batch(raw)) }
 
     /// Decodes a batch. 0 ok, 1 no KV room (state unchanged), 2 aborted, < 0 error.
@@ -92,9 +98,17 @@ final class LlamaContext {
         llama_memory_seq_rm(memory, sequence, from, -1)
     }
 
-    /// Shares `source`'s cells for positions `0..<count` with `destination`.
+    /// Gives `destination` the cells of `source` for positions `0..<count` (after clearing it).
+    /// In a unified cache that only tags cells; with per-sequence streams llama.cpp copies the
+    /// whole stream (it refuses partial cross-stream copies), so the tail is cut afterwards.
     func copyPrefix(from source: Int32, to destination: Int32, count: Int32) {
-        llama_memory_seq_cp(memory, source, destination, 0, count)
+        llama_memory_seq_rm(memory, destination, -1, -1)
+        if parameters.unifiedKV {
+            llama_memory_seq_cp(memory, source, destination, 0, count)
+        } else {
+            llama_memory_seq_cp(memory, source, destination, -1, -1)
+            llama_memory_seq_rm(memory, destination, count, -1)
+        }
     }
 
     /// Highest position stored for `sequence`, or -1.

@@ -22,10 +22,21 @@ struct PromptCache {
         let reused: Int
     }
 
-    /// Returns nil when no slot is idle.
-    static func plan(prompt: [Token], slots: [SlotView]) -> Plan? {
+    /// Fewest extra tokens that justify copying another slot's cells. With per-sequence streams
+    /// llama.cpp copies the whole stream, which costs about as much as decoding a few dozen
+    /// tokens, so small gains are decoded instead.
+    static let minimumCopyGain = 32
+
+    /// Returns nil when no slot is idle, or when the prompt should wait because a sequence being
+    /// prefilled right now (`prefilling`, their full prompts) will soon hold a longer shared
+    /// prefix than any slot does: copying it then beats decoding the same prefix twice.
+    static func plan(prompt: [Token], slots: [SlotView], prefilling: [[Token]] = []) -> Plan? {
         let idle = slots.filter(\.isIdle)
         guard !idle.isEmpty else { return nil }
+        let best = slots.map { min(commonPrefixLength($0.ledger, prompt), prompt.count - 1) }.max() ?? 0
+        if prefilling.contains(where: { min(commonPrefixLength($0, prompt), prompt.count - 1) >= best + minimumCopyGain }) {
+            return nil
+        }
         // Always leave at least the last prompt token to decode, so logits exist for sampling.
         let usable = prompt.count - 1
         func common(_ s: SlotView) -> Int { min(commonPrefixLength(s.ledger, prompt), usable) }
@@ -36,7 +47,7 @@ struct PromptCache {
         }!
         let ownLength = common(own)
         let donor = slots.filter { $0.id != own.id }.max { common($0) < common($1) }
-        if let donor, common(donor) > ownLength {
+        if let donor, common(donor) >= ownLength + minimumCopyGain {
             return Plan(slot: own.id, copyFrom: donor.id, reused: common(donor))
         }
         return Plan(slot: own.id, copyFrom: nil, reused: ownLength)
