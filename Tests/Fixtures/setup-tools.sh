@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Installs what the sandbox and MCP tests need; idempotent and silent when everything is there.
+#   - bubblewrap (bwrap) and Debian's python3 (/usr/bin/python3, the interpreter used inside the sandbox)
+#   - a venv at ${TANDEM_CACHE:-$HOME/.cache/tandem}/venv-mcp with the pinned mcp-server-time
+# As root it installs with apt-get; otherwise it prints the command to run and fails.
+set -euo pipefail
+
+MCP_SERVER_TIME_VERSION=2026.10.19
+CACHE="${TANDEM_CACHE:-$HOME/.cache/tandem}"
+VENV="$CACHE/venv-mcp"
+
+missing=()
+command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
+[ -x /usr/bin/python3 ] || missing+=(python3)
+[ -x /usr/bin/prlimit ] && [ -x /usr/bin/setpriv ] || missing+=(util-linux)
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+        echo "setup-tools: installing ${missing[*]}" >&2
+        apt-get update -qq >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    else
+        echo "setup-tools: missing ${missing[*]}; run: sudo apt-get install -y ${missing[*]}" >&2
+        exit 1
+    fi
+fi
+
+# The fast path: the pinned server already imports from the venv.
+if "$VENV/bin/python" -c "import importlib.metadata as m, sys; \
+sys.exit(m.version('mcp-server-time') != '$MCP_SERVER_TIME_VERSION')" >/dev/null 2>&1; then
+    exit 0
+fi
+
+echo "setup-tools: creating $VENV with mcp-server-time==$MCP_SERVER_TIME_VERSION" >&2
+mkdir -p "$CACHE"
+# Any python3 >= 3.10 with venv will do for the server (it runs on the host, not in the sandbox).
+PYTHON=""
+for candidate in python3 /usr/bin/python3; do
+    if command -v "$candidate" >/dev/null 2>&1 \
+        && "$candidate" -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 10))' >/dev/null 2>&1; then
+        PYTHON="$candidate"; break
+    fi
+done
+if [ -z "$PYTHON" ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+        PYTHON=/usr/bin/python3
+    else
+        echo "setup-tools: no python3 >= 3.10 with venv; run: sudo apt-get install -y python3-venv" >&2
+        exit 1
+    fi
+fi
+rm -rf "$VENV"
+"$PYTHON" -m venv "$VENV"
+"$VENV/bin/pip" install --quiet --disable-pip-version-check "mcp-server-time==$MCP_SERVER_TIME_VERSION" >&2
+"$VENV/bin/python" -c "import mcp_server_time" || { echo "setup-tools: mcp-server-time did not install" >&2; exit 1; }
