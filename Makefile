@@ -51,7 +51,12 @@ demo: build models
 	$(BIN)/tandem generate -m $(MODEL) --max-tokens 96 \
 	    -p "In two sentences, explain why running a language model locally keeps documents private."
 
-test: llama models fixtures swift-toolchain
+tools:
+	Tests/Fixtures/setup-tools.sh
+
+.PHONY: tools
+
+test: llama models fixtures tools swift-toolchain
 	swift build $(SWIFT_FLAGS) --build-tests
 	TANDEM_TEST_MODEL=$(CURDIR)/$(MODEL) swift test $(SWIFT_FLAGS) --skip-build
 

@@ -21,23 +21,24 @@ let package = Package(
         // Shared value types with no C: ordered JSON, SHA-256, logging.
         .target(name: "TandemCore"),
         // The only importer of CLlama.
-        .target(name: "TandemRuntime", dependencies: ["CLlama", "TandemCore"], exclude: ["Grammar"]),  // TEMP exclude
+        .target(name: "TandemRuntime", dependencies: ["CLlama", "TandemCore"]),
         // The only importer of CCurl; planning only.
         .target(name: "TandemCloud", dependencies: ["CCurl", "TandemCore"]),
         // Sandboxed code execution (bubblewrap) and the MCP stdio client.
         .target(name: "TandemSandbox", dependencies: ["TandemCore"]),
         .target(name: "TandemMCP", dependencies: ["TandemCore"]),
-        // Plans, validation and the DAG executor; local models come in through a protocol.
-        .target(name: "TandemOrchestrator", dependencies: ["TandemCore", "TandemSandbox", "TandemMCP"]),
+        // Plans, validation and the DAG executor; local models come in through `LocalModelClient`.
+        .target(name: "TandemOrchestrator", dependencies: ["TandemCore", "TandemRuntime", "TandemSandbox", "TandemMCP"]),
         .executableTarget(name: "tandem",
-                          dependencies: ["TandemCore", "TandemRuntime"]),  // TEMP
+                          dependencies: ["TandemCore", "TandemRuntime", "TandemOrchestrator", "TandemCloud",
+                                         "TandemSandbox", "TandemMCP"]),
 
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"]),
         .testTarget(name: "TandemRuntimeTests", dependencies: ["TandemRuntime", "TandemCore"]),
         .testTarget(name: "TandemCloudTests", dependencies: ["TandemCloud", "TandemCore"]),
         .testTarget(name: "TandemSandboxTests", dependencies: ["TandemSandbox", "TandemCore"]),
-        .testTarget(name: "TandemMCPTests", dependencies: ["TandemMCP", "TandemCore"]),
+        .testTarget(name: "TandemMCPTests", dependencies: ["TandemMCP", "TandemCore"], exclude: ["Fixtures"]),
         .testTarget(name: "TandemOrchestratorTests",
-                    dependencies: ["TandemOrchestrator", "TandemCore"]),
+                    dependencies: ["TandemOrchestrator", "TandemRuntime", "TandemCore"]),
     ]
 )

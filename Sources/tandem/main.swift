@@ -3,7 +3,7 @@ import TandemCore
 
 /// Every subcommand, in `tandem --help` order.
 let commands: [any Command.Type] = [
-    InfoCommand.self, GenerateCommand.self, ChatCommand.self,
+    InfoCommand.self, GenerateCommand.self, ChatCommand.self, RunCommand.self, PlanCommand.self, MCPCommand.self,
 ]
 
 let usage = """

@@ -1,0 +1,68 @@
+import Foundation
+import TandemCore
+
+/// `extract_receipt_fields`: company, date, address and total from receipt OCR text.
+///
+/// The model's answer is kept field by field where it is usable; an empty or unreadable field
+/// (a date with no date in it, a total with no number) is filled by the rule-based extractor,
+/// and invalid JSON falls back to the extractor entirely.
+public struct ReceiptFieldsTool: LocalTool {
+    /// Creates the tool.
+    public init() {}
+
+    static let fieldNames = ["company", "date", "address", "total"]
+    static let resultSchema: JSONValue = [
+        "type": "object", "required": ["company", "date", "address", "total"], "additionalProperties": false,
+        "properties": ["company": ["type": "string"], "date": ["type": "string"],
+                       "address": ["type": "string"], "total": ["type": "string"]],
+    ]
+
+    /// Name, description and schemas.
+    public let descriptor = ToolDescriptor(
+        kind: .localModel, name: "extract_receipt_fields",
+        description: "Reads receipt OCR text and returns the issuing company, the purchase date, the company's address and the grand total, each as printed (empty string when absent).",
+        argsSchema: ["type": "object", "required": ["text"], "additionalProperties": false,
+                     "properties": ["text": ["type": "string", "description": "the receipt's OCR text, one line per text box"]]],
+        resultSchema: resultSchema)
+
+    static let system = """
+        You read the OCR text of a shop receipt and copy four fields exactly as they are printed.
+        company: the name of the business that issued the receipt, usually on the first lines; not a person's name and not a heading such as TAX INVOICE.
+        date: the purchase date as printed, without the time.
+        address: the business's full address, its lines joined with single spaces, stopping before phone, fax, email or tax registration numbers.
+        total: the final amount the customer paid, after tax and rounding (not the subtotal, not the cash tendered, not the change).
+        Use an empty string for a field that is not on the receipt. Answer with one JSON object only.
+        """
+
+    /// Runs on the model, repairing or replacing its answer with the extractor's where needed.
+    public func run(_ args: JSONValue, model: (any LocalModelClient)?) async throws -> StepOutput {
+        let text = args["text"]?.stringValue ?? ""
+        let request = LocalJSONRequest(system: Self.system, user: "Receipt OCR text:\n" + text, schema: Self.resultSchema, maxTokens: 200)
+        let call = try await ModelJSONCall.run(model, request)
+        let rules = ReceiptFieldExtractor.extract(text)
+        let ruled: [String: String] = ["company": rules.company, "date": rules.date, "address": rules.address, "total": rules.total]
+        switch call.result {
+        case .failure(let reason):
+            let value = JSONValue.object(Self.fieldNames.map { ($0, .string(ruled[$0] ?? "")) })
+            return .local(value: value, model: model, call: call, fallback: reason, promptText: request.system + request.user)
+        case .success(let answer):
+            var repaired: [String] = []
+            let value = JSONValue.object(Self.fieldNames.map { name in
+                let given = (answer[name]?.stringValue ?? "").trimmingCharacters(in: .whitespaces)
+                if Self.isUsable(given, field: name) { return (name, .string(given)) }
+                repaired.append(name)
+                return (name, .string(ruled[name] ?? ""))
+            })
+            let reason = repaired.isEmpty ? nil : FallbackReason.invalidOutput("unusable \(repaired.joined(separator: ", ")); filled by rules")
+            return .local(value: value, model: model, call: call, fallback: reason, promptText: request.system + request.user)
+        }
+    }
+
+    private static func isUsable(_ value: String, field: String) -> Bool {
+        switch field {
+        case "date": DateNormalizer.firstDate(in: value) != nil
+        case "total": AmountParser.parse(value) != nil
+        default: !value.isEmpty
+        }
+    }
+}

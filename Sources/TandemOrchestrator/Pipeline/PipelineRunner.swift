@@ -1,0 +1,99 @@
+import TandemCore
+
+/// Options for a pipeline run.
+public struct PipelineOptions: Sendable {
+    /// Records in flight at once (their local-model calls share the runtime's batch).
+    public var concurrency: Int
+    /// The key of each record's labels object, scored when present.
+    public var labelsKey: String
+
+    /// Creates options.
+    public init(concurrency: Int = 8, labelsKey: String = "fields") {
+        self.concurrency = max(1, concurrency)
+        self.labelsKey = labelsKey
+    }
+}
+
+/// Runs one plan over every record of a JSONL input, several records at once, and reports results
+/// in input order plus summary statistics. Each record's fields are the plan's inputs. A bad
+/// line or record is reported with its line number; the others are processed.
+public struct PipelineRunner: Sendable {
+    /// The plan run per record.
+    public let plan: CompiledPlan
+    /// Runs the plan.
+    public let executor: DAGExecutor
+    /// Concurrency and scoring options.
+    public let options: PipelineOptions
+
+    /// Creates a runner.
+    public init(plan: CompiledPlan, executor: DAGExecutor, options: PipelineOptions = PipelineOptions()) {
+        self.plan = plan
+        self.executor = executor
+        self.options = options
+    }
+
+    /// Runs every line; `onResult` gets each result in input order (a throw stops the run),
+    /// `onProgress` is called after each record.
+    public func run(_ lines: [JSONLLine], onResult: (PipelineRecordResult) throws -> Void = { _ in },
+                    onProgress: (PipelineProgress) -> Void = { _ in }) async throws -> PipelineSummary {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var summary = PipelineSummary(plan: plan.plan)
+        var buffered: [Int: PipelineRecordResult] = [:]
+        var nextToEmit = 0
+        var done = 0
+        try await withThrowingTaskGroup(of: (Int, PipelineRecordResult).self) { group in
+            var next = 0
+            func launch() {
+                let position = next
+                let line = lines[position]
+                next += 1
+                group.addTask { (position, await process(line)) }
+            }
+            while next < min(options.concurrency, lines.count) { launch() }
+            while let (position, result) = try await group.next() {
+                buffered[position] = result
+                done += 1
+                while let ready = buffered.removeValue(forKey: nextToEmit) {
+                    summary.add(ready, labelsKey: options.labelsKey)
+                    try onResult(ready)
+                    nextToEmit += 1
+                }
+                onProgress(PipelineProgress(done: done, total: lines.count, failed: summary.failed,
+                                            elapsedSeconds: DAGExecutor.milliseconds(clock.now - start) / 1000))
+                if next < lines.count && !Task.isCancelled { launch() }
+            }
+        }
+        summary.elapsedSeconds = DAGExecutor.milliseconds(clock.now - start) / 1000
+        return summary
+    }
+
+    /// Runs the plan on one line.
+    public func process(_ line: JSONLLine) async -> PipelineRecordResult {
+        guard case .record(let number, let record) = line else {
+            if case .malformed(let number, let message) = line {
+                return PipelineRecordResult(line: number, error: message)
+            }
+            return PipelineRecordResult(line: line.line, error: "unreadable line")
+        }
+        var result = PipelineRecordResult(line: number, id: record["id"].flatMap { $0.stringValue ?? ($0.isNull ? nil : JSONWriter.compact($0)) })
+        result.labels = record[options.labelsKey]
+        for input in plan.plan.inputs {
+            guard let value = record[input.name] else {
+                result.error = "line \(number): missing input '\(input.name)'; each record needs the keys \(plan.plan.inputs.map(\.name).joined(separator: ", "))"
+                return result
+            }
+            if let problem = JSONSchemaChecker(schema: input.schema).violations(of: value, pointer: "/" + input.name).first {
+                result.error = "line \(number): input \(problem)"
+                return result
+            }
+        }
+        let run = await executor.run(plan, inputs: record)
+        result.output = run.output
+        result.traces = run.traces
+        result.durationMs = run.durationMs
+        result.stepErrors = run.traces.filter { $0.status == .failed || $0.status == .cancelled }.map { ($0.stepID, $0.error ?? "failed") }
+        result.skippedSteps = run.skippedSteps
+        return result
+    }
+}

@@ -1,0 +1,133 @@
+import TandemCore
+
+/// Statistics of a pipeline run: throughput, per-step latency and fallbacks, accuracy against
+/// labels, and tokens for the cost table.
+public struct PipelineSummary: Sendable {
+    /// Latency and fallback figures of one plan step over all records.
+    public struct StepStats: Sendable {
+        /// The step id.
+        public var stepID: String
+        /// Its kind.
+        public var kind: StepKind
+        /// Its tool.
+        public var tool: String
+        /// Milliseconds per run, for the percentiles.
+        public var latencies: [Double] = []
+        /// Runs that failed.
+        public var failures = 0
+        /// Runs skipped or cancelled because a dependency did not finish.
+        public var skipped = 0
+        /// Units of work.
+        public var units = 0
+        /// Units a fallback answered.
+        public var fallbackUnits = 0
+        /// Median latency in milliseconds.
+        public var p50: Double { PipelineSummary.percentile(latencies, 0.50) }
+        /// 95th-percentile latency in milliseconds.
+        public var p95: Double { PipelineSummary.percentile(latencies, 0.95) }
+        /// Share of units a fallback answered.
+        public var fallbackRate: Double { units == 0 ? 0 : Double(fallbackUnits) / Double(units) }
+    }
+
+    /// Accuracy of one labelled field.
+    public struct FieldScore: Sendable {
+        /// The field.
+        public var field: String
+        /// Records where it matched.
+        public var correct = 0
+        /// Records that had a label for it.
+        public var total = 0
+        /// `correct / total`.
+        public var accuracy: Double { total == 0 ? 0 : Double(correct) / Double(total) }
+    }
+
+    /// Records read, malformed lines included.
+    public var records = 0
+    /// Records whose every step succeeded.
+    public var succeeded = 0
+    /// Records with some failed or skipped steps (their other results are kept).
+    public var partial = 0
+    /// Records that could not run (malformed line, missing input).
+    public var failed = 0
+    /// Wall-clock seconds for the whole run.
+    public var elapsedSeconds = 0.0
+    /// Per-step figures, in plan order.
+    public var steps: [StepStats]
+    /// Per-record latency in milliseconds.
+    public var recordLatencies: [Double] = []
+    /// Accuracy per labelled field, in order of first appearance.
+    public var fields: [FieldScore] = []
+    /// Tokens measured on model calls.
+    public var usage = TokenUsage.zero
+    /// Tokens estimated for work the fallbacks did (model off or failing).
+    public var estimatedUsage = TokenUsage.zero
+    /// Model calls.
+    public var modelCalls = 0
+    /// Model calls that reused a cached prompt prefix.
+    public var cacheHits = 0
+    /// Messages of records that could not run (first 20).
+    public var errors: [String] = []
+
+    /// An empty summary for `plan`'s steps.
+    public init(plan: Plan) {
+        steps = plan.steps.map { StepStats(stepID: $0.id, kind: $0.kind, tool: $0.tool) }
+    }
+
+    /// Records per second.
+    public var recordsPerSecond: Double { elapsedSeconds > 0 ? Double(records) / elapsedSeconds : 0 }
+
+    /// Fallback units over all units of local-model steps.
+    public var fallbackRate: Double {
+        let local = steps.filter { $0.kind == .localModel }
+        let units = local.reduce(0) { $0 + $1.units }
+        return units == 0 ? 0 : Double(local.reduce(0) { $0 + $1.fallbackUnits }) / Double(units)
+    }
+
+    /// Adds one record's result.
+    public mutating func add(_ result: PipelineRecordResult, labelsKey: String) {
+        records += 1
+        switch result.status {
+        case "ok": succeeded += 1
+        case "partial": partial += 1
+        default:
+            failed += 1
+            if let error = result.error, errors.count < 20 { errors.append(error) }
+        }
+        if result.output != nil { recordLatencies.append(result.durationMs) }
+        for (i, trace) in result.traces.enumerated() where i < steps.count {
+            switch trace.status {
+            case .succeeded, .failed:
+                steps[i].latencies.append(trace.durationMs)
+                if trace.status == .failed { steps[i].failures += 1 }
+            case .skipped, .cancelled: steps[i].skipped += 1
+            }
+            steps[i].units += trace.units
+            steps[i].fallbackUnits += trace.fallbackUnits
+            usage += trace.usage
+            estimatedUsage += trace.estimatedUsage
+            modelCalls += trace.modelCalls
+            cacheHits += trace.cacheHits
+        }
+        score(result)
+    }
+
+    private mutating func score(_ result: PipelineRecordResult) {
+        guard let labels = result.labels?.objectValue, let output = result.output else { return }
+        for (field, expected) in labels where !expected.isNull {
+            let i = fields.firstIndex { $0.field == field } ?? {
+                fields.append(FieldScore(field: field))
+                return fields.count - 1
+            }()
+            fields[i].total += 1
+            if FieldScorer.matches(field: field, predicted: output[field], expected: expected) { fields[i].correct += 1 }
+        }
+    }
+
+    /// Nearest-rank percentile of `values` (0 when empty).
+    static func percentile(_ values: [Double], _ p: Double) -> Double {
+        guard !values.isEmpty else { return 0 }
+        let sorted = values.sorted()
+        let rank = Int((p * Double(sorted.count)).rounded(.up))
+        return sorted[min(max(rank - 1, 0), sorted.count - 1)]
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import TandemCore
+import TandemOrchestrator
+
+/// `tandem run PLAN --input FILE.jsonl`: run a plan over every record of a JSONL file, offline.
+enum RunCommand: Command {
+    static let name = "run"
+    static let summary = "Run a plan over every record of a JSONL file (e.g. the receipt pipeline)"
+    static let help = """
+        usage: tandem run PLAN --input FILE.jsonl [--out results.jsonl] [options]
+
+        Runs the plan once per input line, several records at once, fully offline: each record's
+        fields are the plan's inputs (a receipt needs "text"). Local-model steps run on the local
+        model, their independent calls decoded together in one batch; each step falls back to its
+        keyword/rule version when the model is off, fails, or returns invalid output. A bad line is
+        reported with its number and the other records are still processed. Prints a progress bar,
+        then: records/s, per-step latency p50/p95, fallback rate, accuracy when records carry labels
+        (a "fields" object), and the cost of this run's tokens locally ($0) against cloud prices.
+
+        options:
+          --input FILE          JSONL input, one JSON object per line (required)
+          --out FILE            write one result per line, in input order (default: stdout, with the
+                                summary on stderr)
+          --trace FILE          write every record's step traces (worker, model, tokens, cache hits,
+                                duration, fallback, error) as JSON
+          -m, --model PATH      local model (default: models/SmolLM2-135M-Instruct.Q4_1.gguf)
+          --no-local-model      run on the keyword/rule fallbacks only (no model is loaded)
+          --concurrency N       records in flight at once, also the model's sequence slots (default: 8)
+          --timeout-ms N        per-attempt step time limit when the plan sets none (default: 120000)
+          --json                print the summary as JSON (stdout; needs --out for the results)
+          --prices FILE         cloud price table for the cost comparison (default: config/prices.json,
+                                else built-in list prices)
+          --config DIR          directory with *.keywords.json label sets (default: config)
+
+        exit status: 0 when every record succeeded, 1 when any failed or was partial (results are
+        still written), 2 for usage errors.
+
+        examples:
+          tandem run examples/receipts/plan.json --input examples/receipts/sample.jsonl --out results.jsonl
+          tandem run examples/receipts/plan.json --input ../shared/fixtures/receipts.jsonl --out r.jsonl \\
+              --no-local-model --trace trace.json
+        """
+
+    static let defaultModel = "models/SmolLM2-135M-Instruct.Q4_1.gguf"
+
+    static func run(_ arguments: inout Arguments) async throws -> Int32 {
+        let input = try arguments.option("--input")
+        let outPath = try arguments.option("--out")
+        let tracePath = try arguments.option("--trace")
+        let modelPath = try arguments.option("--model", "-m") ?? defaultModel
+        let noModel = arguments.flag("--no-local-model")
+        let concurrency = try arguments.int("--concurrency", in: 1...256) ?? 8
+        let timeout = try arguments.int("--timeout-ms", in: 1...86_400_000) ?? 120_000
+        let json = arguments.flag("--json")
+        let pricesPath = try arguments.option("--prices")
+        let config = try arguments.option("--config") ?? "config"
+        guard let planPath = arguments.positional() else { throw UsageError("give the PLAN file to run") }
+        try arguments.finish()
+        guard let input else { throw UsageError("--input FILE.jsonl is required") }
+        if json && outPath == nil { throw UsageError("--json prints the summary on stdout: give --out FILE for the results") }
+
+        let prices = try loadPrices(pricesPath, config: config)
+        let planText: String
+        do { planText = try String(contentsOfFile: planPath, encoding: .utf8) } catch {
+            return fail("cannot read plan \(planPath): \(error.localizedDescription)")
+        }
+        let lines = try JSONLReader.read(path: input)
+        var model: (any LocalModelClient)?
+        if !noModel {
+            do { model = try await makeLocalModelClient(modelPath: modelPath, slots: concurrency) } catch {
+                return fail("cannot load the local model \(modelPath): \(error)\n  fetch it with `make models`, pass -m PATH, or run on the rule fallbacks with --no-local-model")
+            }
+        }
+        let registry = try workerRegistry(model: model, configDirectory: config)
+        let plan: CompiledPlan
+        do { plan = try PlanValidator(registry: registry).compile(text: planText) } catch {
+            return fail("\(planPath): \(error)")
+        }
+        let executor = DAGExecutor(registry: registry, options: ExecutionOptions(maxConcurrency: 8, defaultTimeoutMs: timeout))
+        let runner = PipelineRunner(plan: plan, executor: executor, options: PipelineOptions(concurrency: concurrency))
+
+        let results = try ResultsFile(path: outPath)
+        var traces: [JSONValue] = []
+        let bar = ProgressBar(enabled: isatty(2) == 1)
+        let summary = try await runner.run(lines, onResult: { result in
+            try results.write(result.json)
+            if tracePath != nil { traces.append(result.traceJSON) }
+        }, onProgress: bar.update)
+        bar.finish()
+        try results.close()
+        if let tracePath {
+            let document: JSONValue = ["plan": .string(planPath), "input": .string(input), "records": .array(traces)]
+            do { try Data((JSONWriter.pretty(document) + "\n").utf8).write(to: URL(fileURLWithPath: tracePath)) } catch {
+                return fail("cannot write trace \(tracePath): \(error.localizedDescription)")
+            }
+        }
+        let report = json ? JSONWriter.pretty(summary.json(prices: prices)) + "\n" : summary.text(prices: prices)
+        if outPath == nil { FileHandle.standardError.write(Data(report.utf8)) } else { print(report, terminator: "") }
+        return summary.succeeded == summary.records ? 0 : 1
+    }
+
+    /// The workers plans can use in this build: the built-in local tools and functions.
+    static func workerRegistry(model: (any LocalModelClient)?, configDirectory: String) throws -> WorkerRegistry {
+        StandardWorkers.registry(localModel: model, rules: try KeywordRuleBook(directory: configDirectory))
+    }
+
+    private static func loadPrices(_ path: String?, config: String) throws -> PriceTable {
+        if let path { return try PriceTable.load(path: path) }
+        let inConfig = config + "/prices.json"
+        return FileManager.default.fileExists(atPath: inConfig) ? try PriceTable.load(path: inConfig) : .defaults
+    }
+
+    private static func fail(_ message: String) -> Int32 {
+        FileHandle.standardError.write(Data("tandem: \(message)\n".utf8))
+        return 1
+    }
+}
+
+/// Results as JSONL, to a file or stdout, written as records finish (in input order).
+private final class ResultsFile {
+    private let handle: FileHandle
+    private let path: String?
+
+    init(path: String?) throws {
+        self.path = path
+        guard let path else { handle = .standardOutput; return }
+        guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
+            throw PipelineError.io(path, "cannot create the results file; check the directory exists and is writable")
+        }
+        handle = h
+    }
+
+    func write(_ value: JSONValue) throws {
+        do { try handle.write(contentsOf: Data((JSONWriter.compact(value) + "\n").utf8)) } catch {
+            throw PipelineError.io(path ?? "stdout", "cannot write results: \(error.localizedDescription)")
+        }
+    }
+
+    func close() throws { if path != nil { try handle.close() } }
+}
+
+/// A one-line progress bar on stderr, redrawn in place; silent when stderr is not a terminal.
+private struct ProgressBar {
+    let enabled: Bool
+
+    func update(_ p: PipelineProgress) {
+        guard enabled, p.total > 0 else { return }
+        let width = 30
+        let filled = p.done * width / p.total
+        let rate = p.elapsedSeconds > 0 ? Double(p.done) / p.elapsedSeconds : 0
+        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+        let failed = p.failed > 0 ? ", \(p.failed) failed" : ""
+        FileHandle.standardError.write(Data(String(format: "\r[%@] %d/%d records  %.1f/s%@ ", bar, p.done, p.total, rate, failed).utf8))
+    }
+
+    func finish() { if enabled { FileHandle.standardError.write(Data("\n".utf8)) } }
+}
