@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "tandem", targets: ["tandem"]),
+        .executable(name: "tandem-bench", targets: ["tandem-bench"]),
         .library(name: "TandemRuntime", targets: ["TandemRuntime"]),
         .library(name: "TandemOrchestrator", targets: ["TandemOrchestrator"]),
         .library(name: "TandemCloud", targets: ["TandemCloud"]),
@@ -31,11 +32,17 @@ let package = Package(
         .target(name: "TandemOrchestrator", dependencies: ["TandemCore", "TandemRuntime", "TandemSandbox", "TandemMCP"]),
         .executableTarget(name: "tandem",
                           dependencies: ["TandemCore", "TandemRuntime", "TandemOrchestrator", "TandemCloud",
-                                         "TandemSandbox", "TandemMCP"]),
+                                         "TandemSandbox", "TandemMCP", "TandemBench"]),
+        // Benchmarks: parity with llama.cpp's tools, prefix reuse, bulk throughput, accuracy.
+        // `tandem-bench` and `tandem bench` run the same code.
+        .target(name: "TandemBench", dependencies: ["TandemCore", "TandemRuntime", "TandemOrchestrator"],
+                path: "benchmarks/Sources/TandemBench"),
+        .executableTarget(name: "tandem-bench", dependencies: ["TandemBench"],
+                          path: "benchmarks/Sources/tandem-bench"),
 
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"]),
         .testTarget(name: "TandemRuntimeTests", dependencies: ["TandemRuntime", "TandemCore"]),
-        .testTarget(name: "TandemCloudTests", dependencies: ["TandemCloud", "TandemCore"]),
+        .testTarget(name: "TandemCloudTests", dependencies: ["TandemCloud", "TandemCore"], exclude: ["Fixtures"]),
         .testTarget(name: "TandemSandboxTests", dependencies: ["TandemSandbox", "TandemCore"]),
         .testTarget(name: "TandemMCPTests", dependencies: ["TandemMCP", "TandemCore"], exclude: ["Fixtures"]),
         .testTarget(name: "TandemOrchestratorTests",

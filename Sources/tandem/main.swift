@@ -1,9 +1,11 @@
 import Foundation
+import TandemCloud
 import TandemCore
 
 /// Every subcommand, in `tandem --help` order.
 let commands: [any Command.Type] = [
     InfoCommand.self, GenerateCommand.self, ChatCommand.self, RunCommand.self, PlanCommand.self, MCPCommand.self,
+    CostCommand.self,
 ]
 
 let usage = """
@@ -16,6 +18,7 @@ let usage = """
 
     global options:
       --verbose     show debug logs, llama.cpp's included
+      --offline     refuse every non-loopback connection (also TANDEM_OFFLINE=1)
       --version     print the version
 
     Models live in models/ (fetch them with `make models`).
@@ -25,6 +28,10 @@ var argv = Array(CommandLine.arguments.dropFirst())
 if argv.contains("--verbose") {
     argv.removeAll { $0 == "--verbose" }
     Log.level = .debug
+}
+if argv.contains("--offline") {
+    argv.removeAll { $0 == "--offline" }
+    EgressPolicy.setProcessOffline(true)
 }
 guard let name = argv.first, !["--help", "-h", "help"].contains(name) else {
     print(usage)

@@ -1,0 +1,84 @@
+import Foundation
+import TandemCloud
+import TandemCore
+
+/// Paths of the test fixtures, found from this file (symlinked dev packages resolve to the repo).
+enum Fixtures {
+    static let directory = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+        .deletingLastPathComponent().appendingPathComponent("Fixtures")
+    static let repositoryRoot = directory.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+}
+
+/// Why a test peer could not start.
+struct PeerError: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// `Fixtures/fault_server.py` on a free 127.0.0.1 port, stopped by `stop()` or when the test
+/// process exits (the script quits when its stdin closes).
+final class FaultServer {
+    let port: Int
+    private let process = Process()
+    private let input = Pipe()
+
+    /// Starts the script and waits for its port. The blocking pipe read runs on a thread of its
+    /// own: tests run on the cooperative pool (two threads on a 2-core machine), and a blocked
+    /// pool thread would stall every other test's network I/O.
+    init() async throws {
+        let output = Pipe()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Fixtures.directory.appendingPathComponent("fault_server.py").path, "0"]
+        process.standardInput = input
+        process.standardOutput = output
+        do { try process.run() } catch {
+            throw PeerError(description: "cannot start python3 for the fault server (\(error)); install python3")
+        }
+        let reader = output.fileHandleForReading
+        let line = await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
+            Thread {
+                // The script prints its port first; an empty read means it died before listening.
+                var data = Data()
+                while !data.contains(UInt8(ascii: "\n")) {
+                    let chunk = reader.availableData
+                    if chunk.isEmpty { break }
+                    data.append(chunk)
+                }
+                continuation.resume(returning: String(decoding: data, as: UTF8.self))
+            }.start()
+        }
+        guard let port = Int(line.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            stopChild(process)
+            throw PeerError(description: "the fault server printed no port; run Fixtures/fault_server.py by hand to see why")
+        }
+        self.port = port
+    }
+
+    /// A base URL for `scenario` with a counter of its own (`/scenario/<uuid>`).
+    func baseURL(_ scenario: String) -> String {
+        "http://127.0.0.1:\(port)/\(scenario)/\(UUID().uuidString)"
+    }
+
+    /// How many POSTs reached `url` (a full endpoint URL built from `baseURL`).
+    func requestCount(_ url: String) async throws -> Int {
+        let path = url.replacingOccurrences(of: "http://127.0.0.1:\(port)", with: "")
+        let response = try await CloudHTTPClient(retry: RetryPolicy(maxRetries: 0))
+            .send(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/__count\(path)", timeout: .seconds(5)))
+        return try JSONParser.parse(bytes: response.body)["count"]?.intValue ?? -1
+    }
+
+    func stop() {
+        try? input.fileHandleForWriting.close()  // the script also exits by itself when stdin closes
+        stopChild(process)
+    }
+
+    deinit { stop() }
+}
+
+/// Kills a child process without waiting (Foundation reaps it).
+///
+/// SIGKILL, not SIGTERM: children inherit the test runner's blocked-signal mask (Foundation's
+/// Process does not reset it), so a SIGTERM would stay pending forever. No waiting either: a
+/// blocked cooperative-pool thread stalls the other tests (and `waitUntilExit` spins a run loop).
+func stopChild(_ process: Process) {
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+}
