@@ -13,6 +13,7 @@ struct JobSpec: Sendable {
     let sampling: SamplingParameters
     let grammar: String?
     let labels: [String]?
+    let ignoreEndOfGeneration: Bool
     let continuation: AsyncThrowingStream<GenerationEvent, Error>.Continuation
 }
 
@@ -102,6 +103,7 @@ actor BatchScheduler {
             let choice = try spec.labels.map { try ChoiceConstraint(labels: $0, tokenizer: tokenizer, endTokens: endTokens) }
             job = SequenceJob(id: spec.id, prompt: spec.prompt, maxTokens: spec.maxTokens, stop: spec.stop,
                               sampler: sampler, choice: choice, continuation: spec.continuation)
+            job.ignoresEndOfGeneration = spec.ignoreEndOfGeneration
         } catch {
             spec.continuation.finish(throwing: error)
             return
@@ -123,6 +125,20 @@ actor BatchScheduler {
     func status() -> SchedulerStatus {
         SchedulerStatus(slots: slots.map { .init(id: $0.id, cachedTokens: $0.ledger.count, isBusy: $0.job != nil) },
                         active: active.count, queued: waiting.count - waitingHead)
+    }
+
+    func slotLedgers() -> [(id: Int32, ledger: [Token], isBusy: Bool)] {
+        slots.map { ($0.id, $0.ledger, $0.job != nil) }
+    }
+
+    func leastRecentlyUsedIdleSlot() -> Int32? {
+        slots.filter { $0.job == nil }.min { ($0.ledger.isEmpty ? 0 : 1, $0.lastUsed) < ($1.ledger.isEmpty ? 0 : 1, $1.lastUsed) }?.id
+    }
+
+    func setLedger(_ slot: Int32, _ tokens: [Token]) {
+        clock += 1
+        slots[Int(slot)].ledger = tokens
+        slots[Int(slot)].lastUsed = clock
     }
 
     // MARK: the loop
@@ -225,7 +241,7 @@ actor BatchScheduler {
             return
         }
         let token = job.sampler!.sample(context: context, index: row)
-        if tokenizer.isEndOfGeneration(token) { finish(job, .endOfGeneration); return }
+        if tokenizer.isEndOfGeneration(token) && !job.ignoresEndOfGeneration { finish(job, .endOfGeneration); return }
         job.generated.append(token)
         let piece = job.utf8.append((try? tokenizer.pieceBytes(token)) ?? [])
         let (emit, stopped) = job.stops.feed(piece)
@@ -240,7 +256,9 @@ actor BatchScheduler {
     private func admit() {
         while waitingHead < waiting.count {
             let job = waiting[waitingHead]
-            let views = slots.map { PromptCache.SlotView(id: $0.id, ledger: $0.ledger, isIdle: $0.job == nil, lastUsed: $0.lastUsed) }
+            // With reuse off every prompt starts cold (the baseline a naive loop gets).
+            let reuse = context.parameters.reusePrompts
+            let views = slots.map { PromptCache.SlotView(id: $0.id, ledger: reuse ? $0.ledger : [], isIdle: $0.job == nil, lastUsed: $0.lastUsed) }
             let prefilling = active.filter { $0.phase == .prefilling }.map(\.prompt)
             guard let plan = PromptCache.plan(prompt: job.prompt, slots: views, prefilling: prefilling) else { break }
             waitingHead += 1

@@ -17,6 +17,7 @@ public final class Engine: Sendable {
     let scheduler: BatchScheduler
     private let template: ChatTemplate?
     private let nextID = Atomic<UInt64>(1)
+    private let embeddings = Mutex<EmbeddingEngine?>(nil)
 
     /// Creates an engine over a loaded model.
     /// - Parameter maxQueued: requests waiting for a slot beyond this fail with `RuntimeError.busy`.
@@ -101,10 +102,20 @@ public final class Engine: Sendable {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: GenerationEvent.self)
         let tokens = try promptTokens(for: input)
         let spec = JobSpec(id: nextID.add(1, ordering: .relaxed).oldValue, prompt: tokens, maxTokens: 0, stop: [],
-                           sampling: .greedy, grammar: nil, labels: nil, continuation: continuation)
+                           sampling: .greedy, grammar: nil, labels: nil, ignoreEndOfGeneration: false,
+                           continuation: continuation)
         await scheduler.submit(spec)
         for try await event in stream { if case .done(let c) = event { return c.usage } }
         throw RuntimeError.cancelled
+    }
+
+    func embedder() throws -> EmbeddingEngine {
+        try embeddings.withLock { existing in
+            if let existing { return existing }
+            let made = try EmbeddingEngine(model: model, threads: parameters.threads)
+            existing = made
+            return made
+        }
     }
 
     /// Slots, their cached tokens and the queue.
@@ -127,6 +138,6 @@ public final class Engine: Sendable {
         }
         return JobSpec(id: nextID.add(1, ordering: .relaxed).oldValue, prompt: tokens, maxTokens: request.maxTokens,
                        stop: request.stop, sampling: request.sampling, grammar: grammar, labels: labels,
-                       continuation: continuation)
+                       ignoreEndOfGeneration: request.ignoreEndOfGeneration, continuation: continuation)
     }
 }

@@ -29,11 +29,13 @@ public struct GenerationRequest: Sendable {
     /// Generation ends before any of these strings; they are not part of the text.
     public var stop: [String]
     public var constraint: Constraint?
+    /// Keep generating through end-of-generation tokens (benchmarks: exactly `maxTokens`).
+    public var ignoreEndOfGeneration: Bool
 
     public init(_ input: Input, maxTokens: Int = 256, sampling: SamplingParameters = .greedy,
-                stop: [String] = [], constraint: Constraint? = nil) {
+                stop: [String] = [], constraint: Constraint? = nil, ignoreEndOfGeneration: Bool = false) {
         self.input = input; self.maxTokens = maxTokens; self.sampling = sampling
-        self.stop = stop; self.constraint = constraint
+        self.stop = stop; self.constraint = constraint; self.ignoreEndOfGeneration = ignoreEndOfGeneration
     }
 
     /// A request for a plain prompt.

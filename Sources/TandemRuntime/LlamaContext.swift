@@ -8,7 +8,7 @@ final class AbortSignal: Sendable {
 }
 
 /// Parameters of a decoding context.
-public struct ContextParameters: Sendable, Codable, Equatable {
+public struct ContextParameters: Sendable, Equatable {
     /// Tokens each sequence can hold (prompt + generated). The context has
     /// `contextLength × sequences` KV cells in all.
     public var contextLength: Int = 2048
@@ -27,11 +27,17 @@ public struct ContextParameters: Sendable, Codable, Equatable {
     /// request gives the same greedy text batched or alone, and attention cost follows the
     /// sequence's own length. A shared prefix is copied between streams either way.
     public var unifiedKV: Bool = false
+    /// Reuse KV cells of earlier prompts that share a prefix (the prompt cache). Off only for
+    /// baselines that must pay for every prompt.
+    public var reusePrompts: Bool = true
+    /// Pooling for embeddings contexts (set by `EmbeddingEngine`).
+    var pooling: llama_pooling_type = LLAMA_POOLING_TYPE_UNSPECIFIED
 
     public init(contextLength: Int = 2048, batchSize: Int = 2048, microBatchSize: Int = 512, sequences: Int = 8,
-                threads: Int = 0, embeddings: Bool = false, unifiedKV: Bool = false) {
+                threads: Int = 0, embeddings: Bool = false, unifiedKV: Bool = false, reusePrompts: Bool = true) {
         self.contextLength = contextLength; self.batchSize = batchSize; self.microBatchSize = microBatchSize
         self.sequences = sequences; self.threads = threads; self.embeddings = embeddings; self.unifiedKV = unifiedKV
+        self.reusePrompts = reusePrompts
     }
 
     var resolvedThreads: Int32 {
@@ -70,7 +76,11 @@ final class LlamaContext {
         p.no_perf = false
         p.kv_unified = parameters.unifiedKV
         p.embeddings = parameters.embeddings
-        if parameters.embeddings { p.pooling_type = LLAMA_POOLING_TYPE_NONE }
+        if parameters.embeddings {
+            // In a unified pool the context is shared: contextLength already counts all texts.
+            p.n_ctx = UInt32(parameters.contextLength)
+            p.pooling_type = parameters.pooling
+        }
         p.abort_callback = { data in
             guard let data else { return false }
             return Unmanaged<AbortSignal>.fromOpaque(data).takeUnretainedValue().flag.load(ordering: .relaxed)

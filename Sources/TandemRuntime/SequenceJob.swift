@@ -11,6 +11,7 @@ final class SequenceJob {
     let continuation: AsyncThrowingStream<GenerationEvent, Error>.Continuation
     let sampler: SamplerChain?
     var choice: ChoiceConstraint?
+    var ignoresEndOfGeneration = false
     var phase = Phase.waiting
     var slot: Int32?
     /// Prompt tokens not yet decoded.

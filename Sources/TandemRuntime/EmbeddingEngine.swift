@@ -1,0 +1,134 @@
+import CLlama
+import Foundation
+import Synchronization
+import TandemCore
+
+/// How token vectors become one text vector.
+public enum Pooling: String, Sendable, Codable, CaseIterable {
+    /// The pooling the model file declares (mean when it declares none).
+    case model
+    case mean, last, cls
+
+    var llamaType: llama_pooling_type {
+        switch self {
+        case .model: LLAMA_POOLING_TYPE_UNSPECIFIED
+        case .mean: LLAMA_POOLING_TYPE_MEAN
+        case .last: LLAMA_POOLING_TYPE_LAST
+        case .cls: LLAMA_POOLING_TYPE_CLS
+        }
+    }
+}
+
+/// Text embeddings: many texts per `llama_decode` (one sequence id each), pooled by llama.cpp,
+/// L2-normalized. Runs on its own embeddings context and decode thread.
+public final class EmbeddingEngine: Sendable {
+    public let model: LlamaModel
+    public let pooling: Pooling
+    /// Texts longer than this many tokens are cut (with a warning).
+    public let maxTokensPerText: Int
+    private let worker: EmbeddingWorker
+
+    /// - Parameters:
+    ///   - batchTokens: most tokens decoded per call; texts are packed up to it.
+    ///   - sequences: most texts per call.
+    public init(model: LlamaModel, pooling: Pooling = .mean, maxTokensPerText: Int = 512,
+                batchTokens: Int = 2048, sequences: Int = 32, threads: Int = 0) throws(RuntimeError) {
+        guard maxTokensPerText >= 1, maxTokensPerText <= batchTokens else {
+            throw .invalidParameter(name: "max tokens per text", reason: "must be in 1...\(batchTokens)")
+        }
+        self.model = model
+        self.pooling = pooling
+        self.maxTokensPerText = maxTokensPerText
+        let context = try LlamaContext(model: model, embeddingPooling: pooling.llamaType, batchTokens: batchTokens,
+                                       sequences: sequences, threads: threads)
+        worker = EmbeddingWorker(context: context, executor: DecodeThreadExecutor(name: "tandem-embed"))
+    }
+
+    /// Vector length.
+    public var dimension: Int { model.info.embeddingLength }
+
+    /// One L2-normalized vector per text, in order.
+    public func embed(_ texts: [String]) async throws -> [[Float]] {
+        let tokenizer = model.tokenizer
+        var batches: [[Token]] = []
+        for (i, text) in texts.enumerated() {
+            var tokens = try tokenizer.tokenize(text, addSpecial: true, parseSpecial: false)
+            if tokens.isEmpty { tokens = try tokenizer.tokenize(" ", addSpecial: true, parseSpecial: false) }
+            if tokens.isEmpty { throw RuntimeError.emptyPrompt }
+            if tokens.count > maxTokensPerText {
+                Log.warning("text \(i + 1) has \(tokens.count) tokens; embedding its first \(maxTokensPerText)")
+                tokens = Array(tokens.prefix(maxTokensPerText))
+            }
+            batches.append(tokens)
+        }
+        return try await worker.embed(batches)
+    }
+}
+
+/// The decode side of `EmbeddingEngine`, confined to its thread.
+actor EmbeddingWorker {
+    nonisolated let executor: DecodeThreadExecutor
+    nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+    private let context: LlamaContext
+    private let batch: LlamaBatch
+
+    init(context: LlamaContext, executor: DecodeThreadExecutor) {
+        self.context = context
+        self.executor = executor
+        self.batch = LlamaBatch(capacity: context.batchCapacity)
+    }
+
+    deinit { executor.stop() }
+
+    func embed(_ texts: [[Token]]) throws -> [[Float]] {
+        var out: [[Float]] = []
+        out.reserveCapacity(texts.count)
+        let maxSequences = context.parameters.sequences
+        let dimension = context.model.info.embeddingLength
+        var start = 0
+        while start < texts.count {
+            try Task.checkCancellation()
+            batch.clear()
+            var end = start
+            while end < texts.count, end - start < maxSequences, batch.count + texts[end].count <= batch.capacity {
+                for (position, token) in texts[end].enumerated() {
+                    batch.add(token, position: Int32(position), sequence: Int32(end - start), wantsLogits: true)
+                }
+                end += 1
+            }
+            context.clearMemory()
+            let rc = context.decode(batch)
+            guard rc == 0 else { throw RuntimeError.decodeFailed(code: rc) }
+            for s in 0..<(end - start) {
+                guard let vector = llama_get_embeddings_seq(context.raw, Int32(s)) else {
+                    throw RuntimeError.invalidParameter(name: "pooling", reason: "llama.cpp returned no pooled embedding")
+                }
+                var v = Array(UnsafeBufferPointer(start: vector, count: dimension))
+                let norm = sqrt(v.reduce(0) { $0 + $1 * $1 })
+                if norm > 0 { for k in v.indices { v[k] /= norm } }
+                out.append(v)
+            }
+            start = end
+        }
+        return out
+    }
+}
+
+extension LlamaContext {
+    /// A context that returns pooled embeddings per sequence.
+    convenience init(model: LlamaModel, embeddingPooling: llama_pooling_type, batchTokens: Int, sequences: Int,
+                     threads: Int) throws(RuntimeError) {
+        var p = ContextParameters(contextLength: batchTokens, batchSize: batchTokens, microBatchSize: batchTokens,
+                                  sequences: sequences, threads: threads, embeddings: true, unifiedKV: true)
+        p.pooling = embeddingPooling
+        try self.init(model: model, parameters: p)
+    }
+}
+
+extension Engine {
+    /// L2-normalized embeddings of `texts` (mean pooling), on an embeddings context created on
+    /// first use and kept for the engine's lifetime.
+    public func embed(_ texts: [String]) async throws -> [[Float]] {
+        try await embedder().embed(texts)
+    }
+}
