@@ -5,7 +5,7 @@ import TandemCore
 /// Every subcommand, in `tandem --help` order.
 let commands: [any Command.Type] = [
     InfoCommand.self, GenerateCommand.self, ChatCommand.self, RunCommand.self, PlanCommand.self, MCPCommand.self,
-    CostCommand.self, EmbedCommand.self,
+    CostCommand.self, EmbedCommand.self, TeachCommand.self, ClassifyCommand.self, AskCommand.self, StatusCommand.self, ConfigCommand.self,
 ]
 
 let usage = """
@@ -49,12 +49,20 @@ func runCommand(_ command: any Command.Type, _ items: [String]) async throws -> 
     return try await command.run(&arguments)
 }
 
+/// Ends the process without running C++ static destructors: a decode thread may still be
+/// finishing abandoned work (a timed-out step), and tearing ggml down under it would crash.
+func finish(_ status: Int32) -> Never {
+    fflush(stdout)
+    fflush(stderr)
+    _exit(status)
+}
+
 do {
-    exit(try await runCommand(command, Array(argv.dropFirst())))
+    finish(try await runCommand(command, Array(argv.dropFirst())))
 } catch let error as UsageError {
     FileHandle.standardError.write(Data("tandem \(name): \(error)\n\n\(command.help)\n".utf8))
-    exit(2)
+    finish(2)
 } catch {
     FileHandle.standardError.write(Data("tandem \(name): error: \(error)\n".utf8))
-    exit(1)
+    finish(1)
 }
