@@ -14,7 +14,8 @@ struct GGUFValidator {
         var metadata: [String: String]
     }
 
-    private let data: Data
+    /// The mapped file; valid only inside `validate`.
+    private let data: UnsafeRawBufferPointer
     private var offset = 0
     private let path: String
 
@@ -22,22 +23,26 @@ struct GGUFValidator {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .fileNotFound(path: path) }
         guard !isDirectory.boolValue else { throw .notARegularFile(path: path) }
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
+        let file: Data
+        do { file = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
             throw .invalidModelFile(path: path, reason: "cannot read it (\(error.localizedDescription))")
         }
-        var validator = GGUFValidator(data: data, path: path)
-        return try validator.run()
+        // Read through one raw pointer: per-field Data slices would copy a ~100k-string vocabulary.
+        let result: Result<Summary, RuntimeError> = file.withUnsafeBytes { raw in
+            var validator = GGUFValidator(data: raw, path: path)
+            do throws(RuntimeError) { return .success(try validator.run()) } catch { return .failure(error) }
+        }
+        return try result.get()
     }
 
-    private init(data: Data, path: String) { self.data = data; self.path = path }
+    private init(data: UnsafeRawBufferPointer, path: String) { self.data = data; self.path = path }
 
     private func fail(_ reason: String) -> RuntimeError { .invalidModelFile(path: path, reason: reason) }
 
     private mutating func run() throws(RuntimeError) -> Summary {
         guard !data.isEmpty else { throw fail("the file is empty") }
         guard data.count >= 24 else { throw fail("the file is only \(data.count) bytes, too short for a GGUF header") }
-        guard data.prefix(4) == Data("GGUF".utf8) else { throw fail("wrong magic (not a GGUF file)") }
+        guard Array(data.prefix(4)) == Array("GGUF".utf8) else { throw fail("wrong magic (not a GGUF file)") }
         offset = 4
         let version = try u32()
         guard version == 2 || version == 3 else { throw fail("unsupported GGUF version \(version) (expected 2 or 3)") }
@@ -130,20 +135,18 @@ struct GGUFValidator {
 
     // MARK: readers (bounds-checked)
 
-    private mutating func bytes(_ n: Int) throws(RuntimeError) -> Data {
+    private mutating func bytes(_ n: Int) throws(RuntimeError) -> UnsafeRawBufferPointer {
         guard n >= 0, offset <= data.count - n else { throw fail("truncated header at byte \(offset)") }
         defer { offset += n }
-        return data.subdata(in: offset..<offset + n)
+        return UnsafeRawBufferPointer(rebasing: data[offset..<offset + n])
     }
 
     private mutating func u32() throws(RuntimeError) -> UInt32 {
-        let b = try bytes(4)
-        return b.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }.littleEndian
+        try bytes(4).loadUnaligned(as: UInt32.self).littleEndian
     }
 
     private mutating func u64() throws(RuntimeError) -> UInt64 {
-        let b = try bytes(8)
-        return b.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }.littleEndian
+        try bytes(8).loadUnaligned(as: UInt64.self).littleEndian
     }
 
     private mutating func string() throws(RuntimeError) -> String {
@@ -156,8 +159,8 @@ struct GGUFValidator {
     private mutating func skipValue(type: UInt32, key: String) throws(RuntimeError) -> String {
         let fixed: [UInt32: Int] = [0: 1, 1: 1, 2: 2, 3: 2, 4: 4, 5: 4, 6: 4, 7: 1, 10: 8, 11: 8, 12: 8]
         if let size = fixed[type] {
-            let b = try bytes(size)
-            return b.withUnsafeBytes { raw -> String in
+            let raw = try bytes(size)
+            return {
                 switch type {
                 case 0: "\(raw.load(as: UInt8.self))"
                 case 1: "\(raw.load(as: Int8.self))"
@@ -171,7 +174,7 @@ struct GGUFValidator {
                 case 11: "\(raw.loadUnaligned(as: Int64.self))"
                 default: "\(raw.loadUnaligned(as: Double.self))"
                 }
-            }
+            }()
         }
         switch type {
         case 8: return try string()
@@ -185,16 +188,16 @@ struct GGUFValidator {
                 offset += Int(total)
             } else if elementType == 8 {
                 let isVocabulary = key == "tokenizer.ggml.tokens"
-                var seen = Set<Data>()
+                var seen = Set<[UInt8]>()
                 for i in 0..<count {
                     let start = offset
                     let text = try string()
                     guard isVocabulary else { continue }
                     // llama.cpp reads tokens as C strings and renames empty ones, then asserts
                     // the token→id map is as large as the list: duplicates would abort it.
-                    var raw = data.subdata(in: start + 8..<offset)
-                    if let nul = raw.firstIndex(of: 0) { raw = raw.prefix(upTo: nul) }
-                    if raw.isEmpty { raw = Data("[EMPTY_\(i)]".utf8) }
+                    var raw = Array(data[(start + 8)..<offset])
+                    if let nul = raw.firstIndex(of: 0) { raw = Array(raw[..<nul]) }
+                    if raw.isEmpty { raw = Array("[EMPTY_\(i)]".utf8) }
                     guard seen.insert(raw).inserted else { throw fail("vocabulary token \(i) ('\(text.prefix(40))') is a duplicate") }
                 }
             } else {

@@ -28,7 +28,7 @@ import TandemRuntime
     }
 
     @Test func manyTextsSpanSeveralDecodes() async throws {
-        let engine = try EmbeddingEngine(model: TestModels.smolLM(), batchTokens: 256, sequences: 4, threads: 2)
+        let engine = try EmbeddingEngine(model: TestModels.smolLM(), maxTokensPerText: 64, batchTokens: 256, sequences: 4, threads: 2)
         let texts = (0..<37).map { "item number \($0) in the basket" }
         let vectors = try await engine.embed(texts)
         #expect(vectors.count == 37)

@@ -5,7 +5,18 @@ import TandemRuntime
 /// Mutation fuzzing of the real model's header: every corrupted copy must load or be refused with
 /// an error; none may take the process down (llama.cpp asserts on some header nonsense).
 @Suite(.serialized) struct HeaderFuzzTests {
-    @Test func twoHundredCorruptedHeadersNeverCrash() throws {
+    @Test func twoHundredCorruptedHeadersNeverCrash() async throws {
+        // Minutes of blocking loads: run them on a thread of their own, not Swift's small
+        // cooperative pool, so the other suites keep going meanwhile.
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, Error>) in
+            let thread = Thread {
+                do { try Self.fuzz(); done.resume() } catch { done.resume(throwing: error) }
+            }
+            thread.start()
+        }
+    }
+
+    private static func fuzz() throws {
         let original = try Data(contentsOf: URL(fileURLWithPath: TestModels.smolLMPath), options: .alwaysMapped)
         // Tensor infos start at the first tensor name; hyperparameters sit in the first few KB.
         let tensorInfo = original.range(of: Data("token_embd.weight".utf8))?.lowerBound ?? 4096
