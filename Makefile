@@ -26,9 +26,8 @@ help:
 	@echo "make models  fetch and verify the models in models/manifest.tsv"
 	@echo "make llama   build llama.cpp into $(PREFIX)"
 
-llama: $(PREFIX)/.tandem-complete
-
-$(PREFIX)/.tandem-complete:
+# Always runs: it checks the Debian prerequisites, then returns at once when the prefix is built.
+llama:
 	vendor-build/build.sh >/dev/null
 
 models: $(MODEL)

@@ -13,19 +13,15 @@ source "$here/config.sh"
 log() { echo "vendor-build: $*" >&2; }
 die() { echo "vendor-build: error: $*" >&2; exit 1; }
 
-prefix=$(llama_prefix)
-if [ -f "$prefix/.tandem-complete" ]; then
-    echo "$prefix"
-    exit 0
-fi
-
-# Prerequisites (Debian). As root we install them; otherwise we say exactly what to run.
+# Prerequisites (Debian), checked on every run. As root we install them; otherwise we say exactly what to run.
 need=()
 command -v cmake >/dev/null || need+=(cmake)
 command -v ninja >/dev/null || need+=(ninja-build)
 command -v pkg-config >/dev/null || need+=(pkg-config)
 [ -f /usr/include/x86_64-linux-gnu/curl/curl.h ] || [ -f /usr/include/curl/curl.h ] || need+=(libcurl4-openssl-dev)
 command -v c++ >/dev/null || need+=(g++)
+# Not llama.cpp's, but Tandem's own build needs it (tandem.yaml through libyaml).
+[ -f /usr/include/yaml.h ] || need+=(libyaml-dev)
 if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         log "installing ${need[*]}"
@@ -34,6 +30,12 @@ if [ ${#need[@]} -gt 0 ]; then
     else
         die "missing ${need[*]}; run: sudo apt-get install -y ${need[*]}"
     fi
+fi
+
+prefix=$(llama_prefix)
+if [ -f "$prefix/.tandem-complete" ]; then
+    echo "$prefix"
+    exit 0
 fi
 
 # Source: a local tree, or the pinned sdist verified by sha256 before anything is extracted.

@@ -6,7 +6,7 @@ dist="$root/dist/device"
 export TANDEM_CUDA=1
 source "$root/vendor-build/config.sh"
 prefix="$dist/prefix"
-cmake -S "$dist/llama.cpp" -B "$dist/build" "${LLAMA_CMAKE_OPTIONS[@]/-G/-G}" -DCMAKE_INSTALL_PREFIX="$prefix" \
+cmake -S "$dist/llama.cpp" -B "$dist/build" "${LLAMA_CMAKE_OPTIONS[@]}" -DCMAKE_INSTALL_PREFIX="$prefix" \
     -DLLAMA_BUILD_TOOLS=ON -DLLAMA_BUILD_COMMON=ON >"$dist/configure.log" 2>&1 || { tail -30 "$dist/configure.log"; exit 1; }
 cmake --build "$dist/build" -j "$(nproc)" >"$dist/build.log" 2>&1 || { tail -30 "$dist/build.log"; exit 1; }
 cmake --install "$dist/build" >>"$dist/build.log" 2>&1

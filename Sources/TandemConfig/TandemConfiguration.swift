@@ -1,0 +1,110 @@
+import Foundation
+import TandemCore
+
+/// Everything `tandem.yaml` configures, typed and validated.
+///
+/// See `docs/config.md` and `examples/tandem.yaml`. The older single-model form still works:
+/// top-level `model: PATH.gguf` becomes the local model of every local role, and top-level
+/// `cloud: {provider, model, ...}` (the `CloudModelConfig` object) becomes the planner.
+public struct TandemConfiguration: Sendable, Equatable {
+    /// The roles Tandem itself asks for; configs may add their own.
+    public static let standardRoles = ["planner", "primary", "code_generation", "general", "classifier"]
+
+    /// Every model, in file order (inline role entries are named `ROLE[i]`).
+    public var models: [ModelSpec]
+    /// Role → model names, best first.
+    public var roles: [String: [String]]
+    /// The query classifier's settings.
+    public var classifier: ClassifierSettings
+    /// The planner's settings.
+    public var planner: PlannerSettings
+    /// Directory of `*.keywords.json` label sets.
+    public var keywordsDirectory: String
+    /// Cloud price table file, nil for the built-in list prices.
+    public var pricesPath: String?
+    /// Refuse non-loopback connections (adds to `--offline` and `TANDEM_OFFLINE`).
+    public var offline: Bool
+    /// MCP servers, as `tandem mcp` reads them (`{name: {command, args, env}}`); nil when none.
+    public var mcpServers: JSONValue?
+
+    /// A configuration with defaults: the small local model in every local role, no planner model.
+    public init(models: [ModelSpec] = [], roles: [String: [String]] = [:], classifier: ClassifierSettings = ClassifierSettings(),
+                planner: PlannerSettings = PlannerSettings(), keywordsDirectory: String = "config", pricesPath: String? = nil,
+                offline: Bool = false, mcpServers: JSONValue? = nil) {
+        self.models = models
+        self.roles = roles
+        self.classifier = classifier
+        self.planner = planner
+        self.keywordsDirectory = keywordsDirectory
+        self.pricesPath = pricesPath
+        self.offline = offline
+        self.mcpServers = mcpServers
+    }
+
+    /// The model called `name`.
+    public func model(named name: String) -> ModelSpec? { models.first { $0.name == name } }
+
+    /// The models of `role`, best first (empty when the role is not configured).
+    public func models(for role: String) -> [ModelSpec] { (roles[role] ?? []).compactMap(model(named:)) }
+
+    /// Reads and validates a YAML (or `.json`) file, expanding `${ENV}` from `environment`.
+    public static func load(path: String,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> TandemConfiguration {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw .unreadable(path: path, reason: error.localizedDescription)
+        }
+        return try parse(text: text, source: path, environment: environment)
+    }
+
+    /// Parses config text: JSON when `source` ends in `.json`, else YAML.
+    public static func parse(text: String, source: String = "tandem.yaml",
+                             environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> TandemConfiguration {
+        let json: JSONValue
+        if source.hasSuffix(".json") {
+            do { json = try JSONParser.parse(text) } catch { throw .syntax(path: source, reason: "\(error)") }
+        } else {
+            do { json = try YAMLReader.parse(text) } catch { throw .syntax(path: source, reason: error.description) }
+        }
+        var issues: [ConfigIssue] = []
+        let expanded = EnvironmentExpansion(environment: environment).expand(json, issues: &issues)
+        var reader = ConfigurationReader(issues: issues)
+        let config = reader.read(expanded)
+        guard reader.issues.isEmpty else { throw .invalid(path: source, issues: reader.issues) }
+        return config
+    }
+}
+
+/// How requests are classified into task types.
+public struct ClassifierSettings: Sendable, Equatable {
+    /// The task-type labels; empty means the label set's labels.
+    public var labels: [String]
+    /// Keyword label set (`KEYWORDS_DIR/NAME.keywords.json`) used below the threshold.
+    public var labelSet: String
+    /// The model's answer is taken when its probability is at least this; else keywords decide.
+    public var threshold: Double
+
+    /// Settings with the defaults (`routing` label set, threshold 0.5).
+    public init(labels: [String] = [], labelSet: String = "routing", threshold: Double = 0.5) {
+        self.labels = labels
+        self.labelSet = labelSet
+        self.threshold = threshold
+    }
+}
+
+/// How plans are made from requests.
+public struct PlannerSettings: Sendable, Equatable {
+    /// Ask the planner model at all (false: always a predefined template).
+    public var enabled: Bool
+    /// Repair requests after an invalid plan (0...2).
+    public var maxReasks: Int
+    /// Directory of predefined plan templates (`*.json`).
+    public var templatesDirectory: String
+
+    /// Settings with the defaults (enabled, 2 re-asks, `examples/plans`).
+    public init(enabled: Bool = true, maxReasks: Int = 2, templatesDirectory: String = "examples/plans") {
+        self.enabled = enabled
+        self.maxReasks = maxReasks
+        self.templatesDirectory = templatesDirectory
+    }
+}

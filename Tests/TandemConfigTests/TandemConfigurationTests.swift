@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+import TandemConfig
+import TandemCore
+
+private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+@Test func exampleConfigValidatesWithRolesInOrder() throws {
+    let config = try TandemConfiguration.load(path: repositoryRoot.appendingPathComponent("examples/tandem.yaml").path, environment: [:])
+    #expect(config.roles["planner"] == ["gpt", "claude", "local-server"])
+    #expect(config.models(for: "primary").map(\.name) == ["smollm"])
+    #expect(config.model(named: "local-server")?.backendName == "openai-compatible")
+    #expect(config.classifier.threshold == 0.5)
+    #expect(config.planner.maxReasks == 2)
+    guard case .remote(let gpt)? = config.model(named: "gpt")?.backend else { Issue.record("gpt is not remote"); return }
+    #expect(gpt.apiKeyVariable == "OPENAI_API_KEY")
+}
+
+@Test func environmentExpansionUsesValuesDefaultsAndNamesMissingVariables() throws {
+    let text = """
+        models:
+          m: {backend: local, path: "${DIR}/model.gguf"}
+        keywords_dir: ${KW:-config}
+        """
+    let config = try TandemConfiguration.parse(text: text, environment: ["DIR": "/opt/models"])
+    guard case .local(let local)? = config.model(named: "m")?.backend else { Issue.record("m is not local"); return }
+    #expect(local.path == "/opt/models/model.gguf")
+    #expect(config.keywordsDirectory == "config")
+    #expect {
+        _ = try TandemConfiguration.parse(text: text, environment: [:])
+    } throws: { error in
+        (error as? ConfigError)?.issues.contains { $0.path == "models.m.path" && $0.message.contains("DIR") } ?? false
+    }
+}
+
+@Test func everyProblemIsReportedWithItsKeyPath() {
+    let text = """
+        models:
+          planner-a: {backend: openai, model: gpt-4o-mini}
+        roles:
+          planner:
+            - planner-a
+            - {backend: openai-compatible, model: x, base_url: "not a url"}
+            - missing
+        classifier: {threshold: 1.5}
+        planner: {max_reasks: 7}
+        colour: blue
+        """
+    do {
+        _ = try TandemConfiguration.parse(text: text, environment: [:])
+        Issue.record("an invalid config was accepted")
+    } catch {
+        let paths = Set(error.issues.map(\.path))
+        #expect(paths.isSuperset(of: ["roles.planner[1].base_url", "roles.planner[2]", "classifier.threshold",
+                                      "planner.max_reasks", "colour"]))
+        #expect(error.description.contains("roles.planner[1].base_url: expected a URL"))
+    }
+}
+
+@Test func singleModelConfigStillWorks() throws {
+    let config = try TandemConfiguration.parse(text: """
+        model: models/SmolLM2-135M-Instruct.Q4_1.gguf
+        cloud: {provider: openai, model: gpt-4o-mini, base_url: "http://127.0.0.1:9", api_key_env: null}
+        """, environment: [:])
+    #expect(config.roles["primary"] == ["local"])
+    #expect(config.roles["classifier"] == ["local"])
+    #expect(config.roles["planner"] == ["cloud"])
+}
+
+@Test func jsonConfigIsAccepted() throws {
+    let config = try TandemConfiguration.parse(
+        text: #"{"models": {"m": {"backend": "local", "path": "a.gguf"}}, "offline": true}"#, source: "t.json", environment: [:])
+    #expect(config.offline)
+    #expect(config.roles["general"] == ["m"])
+}
+
+@Test func unreadableAndMalformedFilesSayWhat() {
+    #expect(throws: ConfigError.self) { _ = try TandemConfiguration.load(path: "/nonexistent/tandem.yaml") }
+    #expect(throws: ConfigError.self) { _ = try TandemConfiguration.parse(text: "a: [1,", environment: [:]) }
+}

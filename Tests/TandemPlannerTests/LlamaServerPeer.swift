@@ -1,0 +1,89 @@
+import Foundation
+import TandemCloud
+
+/// `llama-server` from the vendor-build prefix with the small test model, on a free 127.0.0.1
+/// port: the real OpenAI- and Anthropic-compatible peer. A missing prerequisite is an error
+/// telling the user to run `make test`, never a skip.
+final class LlamaServerPeer {
+    // Adapted from Tests/TandemCloudTests/LlamaServerPeer.swift (test targets cannot import each other).
+    let baseURL: String
+    private let process = Process()
+    private let logPath: String
+
+    init() throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let prefix = environment["TANDEM_LLAMA_PREFIX"], !prefix.isEmpty else {
+            throw PeerError(description: "TANDEM_LLAMA_PREFIX is not set; run `make test` (it builds llama.cpp and sets it)")
+        }
+        let binary = prefix + "/bin/llama-server"
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw PeerError(description: "\(binary) is missing; run `make test` (or `make llama`) to build llama.cpp")
+        }
+        let model = environment["TANDEM_TEST_MODEL"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? Fixtures.repositoryRoot.appendingPathComponent("models/SmolLM2-135M-Instruct.Q4_1.gguf").path
+        guard FileManager.default.fileExists(atPath: model) else {
+            throw PeerError(description: "test model \(model) is missing; run `make test` (it fetches the model)")
+        }
+        let port = try Self.freeLoopbackPort()
+        baseURL = "http://127.0.0.1:\(port)"
+        logPath = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-llama-server-\(port).log").path
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["-m", model, "--host", "127.0.0.1", "--port", String(port), "-t", "2", "-c", "4096", "-np", "1",
+                             "--no-webui", "--chat-template-file", Fixtures.directory.appendingPathComponent("chatml-tools.jinja").path]
+        var childEnvironment = environment
+        // The installed tools carry no rpath.
+        childEnvironment["LD_LIBRARY_PATH"] = prefix + "/lib" + (environment["LD_LIBRARY_PATH"].map { ":" + $0 } ?? "")
+        process.environment = childEnvironment
+        process.standardOutput = log
+        process.standardError = log
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// Polls `/health` until the model is loaded (at most `timeout`).
+    func waitUntilHealthy(timeout: Duration = .seconds(60)) async throws {
+        let client = CloudHTTPClient(retry: RetryPolicy(maxRetries: 0))
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            guard process.isRunning else { throw PeerError(description: "llama-server exited: \(logTail())") }
+            if let response = try? await client.send(HTTPRequest(method: "GET", url: baseURL + "/health", timeout: .seconds(2))),
+               response.status == 200 { return }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw PeerError(description: "llama-server was not healthy within \(timeout): \(logTail())")
+    }
+
+    /// The last lines of the server's log, for failure messages.
+    func logTail() -> String {
+        let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").suffix(15).joined(separator: "\n")
+    }
+
+    func stop() {
+        stopChild(process)
+        try? FileManager.default.removeItem(atPath: logPath)
+    }
+
+    deinit { stop() }
+
+    /// A port the kernel says is free right now (bind to 0, read it back, close).
+    private static func freeLoopbackPort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw PeerError(description: "socket() failed") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+            }
+        }
+        guard bound else { throw PeerError(description: "cannot bind a loopback port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+
+/// The built `tandem` binary of this configuration.
+private func tandemBinary() throws -> String {
+    #if DEBUG
+    let config = "debug"
+    #else
+    let config = "release"
+    #endif
+    let path = Fixtures.path(".build/\(config)/tandem")
+    guard FileManager.default.isExecutableFile(atPath: path) else {
+        throw PeerError(description: "\(path) is missing; build it first (`swift build -c \(config)` or `make test`)")
+    }
+    return path
+}
+
+/// The receipt pipeline in a network namespace with no interfaces but loopback: proof that
+/// offline runs need nothing from the network. `unshare -n` needs root (or user namespaces).
+@Test(.timeLimit(.minutes(5)), arguments: [true, false])
+func receiptPipelineRunsInsideUnshareNet(noLocalModel: Bool) async throws {
+    guard FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare") else {
+        throw PeerError(description: "/usr/bin/unshare is missing; install util-linux")
+    }
+    let binary = try tandemBinary()
+    var arguments = ["-n", binary, "--offline", "run", "examples/receipts/plan.json", "--input", "examples/receipts/sample.jsonl",
+                     "--out", "/dev/null", "--json", "--concurrency", "2"]
+    if noLocalModel { arguments.append("--no-local-model") }
+    let (status, output) = try await runToCompletion("/usr/bin/unshare", arguments, timeout: .seconds(240))
+    #expect(status == 0, "tandem run in unshare -n failed: \(output.suffix(2000))")
+    #expect(output.contains("\"records\": 10") || output.contains("\"records\":10"), "summary missing: \(output.suffix(1500))")
+}
+
+@Test(.timeLimit(.minutes(2))) func askFallsBackToATemplateInsideUnshareNet() async throws {
+    let binary = try tandemBinary()
+    let (status, output) = try await runToCompletion("/usr/bin/unshare", [
+        "-n", binary, "--offline", "ask", "categorize the items in these receipts and total them by category",
+        "--input", "examples/receipts/sample.jsonl", "--no-local-model", "--out", "/dev/null"], timeout: .seconds(60))
+    #expect(status == 0, "\(output.suffix(2000))")
+    #expect(output.contains("plan made by template(categorize_total)"))
+}
