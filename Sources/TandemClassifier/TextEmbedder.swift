@@ -1,0 +1,46 @@
+import Foundation
+import TandemRuntime
+
+/// Embeds texts once per run: a text seen before (same string, so same hash) comes from the cache.
+/// Cross-validation and teaching embed the same rows many times over; this keeps it to one pass.
+public actor TextEmbedder {
+    /// The engine doing the work.
+    public let engine: EmbeddingEngine
+    private var cache: [String: [Float]] = [:]
+    /// Seconds spent embedding texts that were not cached.
+    public private(set) var embeddingSeconds = 0.0
+    /// Texts actually embedded (cache misses).
+    public private(set) var embeddedCount = 0
+
+    /// Wraps an embedding engine.
+    public init(engine: EmbeddingEngine) { self.engine = engine }
+
+    /// Loads an embedding engine (mean pooling) over `model`.
+    public init(model: LlamaModel, maxTokensPerText: Int = 256, threads: Int = 0) throws {
+        engine = try EmbeddingEngine(model: model, pooling: .mean, maxTokensPerText: maxTokensPerText, threads: threads)
+    }
+
+    /// Mean seconds per embedded text so far (0 before any).
+    public var secondsPerText: Double { embeddedCount == 0 ? 0 : embeddingSeconds / Double(embeddedCount) }
+
+    /// One vector per text, in order; `progress(done, total)` after each chunk.
+    public func embed(_ texts: [String], chunk: Int = 32,
+                      progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> [[Float]] {
+        var missing: [String] = []
+        var queued = Set<String>()
+        for t in texts where cache[t] == nil && !queued.contains(t) { missing.append(t); queued.insert(t) }
+        var done = 0
+        while done < missing.count {
+            try Task.checkCancellation()
+            let part = Array(missing[done..<min(done + chunk, missing.count)])
+            let start = Date()
+            let vectors = try await engine.embed(part)
+            embeddingSeconds += Date().timeIntervalSince(start)
+            embeddedCount += part.count
+            for (t, v) in zip(part, vectors) { cache[t] = v }
+            done += part.count
+            progress?(done, missing.count)
+        }
+        return texts.map { cache[$0]! }
+    }
+}
