@@ -61,6 +61,8 @@ test: llama models fixtures tools swift-toolchain
 	# Tests run many engines at once on few cores: OpenMP threads that spin while waiting
 	# would starve each other (60x slower), so they sleep instead.
 	OMP_WAIT_POLICY=PASSIVE TANDEM_TEST_MODEL=$(CURDIR)/$(MODEL) swift test $(SWIFT_FLAGS) --skip-build
+	# The benchmark target's smoke run (figures are printed, not asserted).
+	$(BIN)/tandem-bench --quick -m $(MODEL)
 
 clean-cache:
 	rm -rf "$(PREFIX)"

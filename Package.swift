@@ -18,6 +18,7 @@ let package = Package(
         .systemLibrary(name: "CLlama", pkgConfig: "llama"),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CYaml", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
 
         // Shared value types with no C: ordered JSON, SHA-256, logging.
         .target(name: "TandemCore"),
@@ -28,11 +29,16 @@ let package = Package(
         // Sandboxed code execution (bubblewrap) and the MCP stdio client.
         .target(name: "TandemSandbox", dependencies: ["TandemCore"]),
         .target(name: "TandemMCP", dependencies: ["TandemCore"]),
+        // tandem.yaml (libyaml through CYaml), and the planner, model router and query classifier on top.
+        .target(name: "TandemConfig", dependencies: ["CYaml", "TandemCore", "TandemCloud"]),
+        .target(name: "TandemPlanner", dependencies: ["TandemConfig", "TandemCore", "TandemCloud", "TandemOrchestrator", "TandemRuntime"]),
+        // Classifiers taught from labelled examples: embeddings heads, few-shot, ensemble.
+        .target(name: "TandemClassifier", dependencies: ["TandemCore", "TandemRuntime"]),
         // Plans, validation and the DAG executor; local models come in through `LocalModelClient`.
         .target(name: "TandemOrchestrator", dependencies: ["TandemCore", "TandemRuntime", "TandemSandbox", "TandemMCP"]),
         .executableTarget(name: "tandem",
                           dependencies: ["TandemCore", "TandemRuntime", "TandemOrchestrator", "TandemCloud",
-                                         "TandemSandbox", "TandemMCP", "TandemBench"]),
+                                         "TandemSandbox", "TandemMCP", "TandemBench", "TandemConfig", "TandemPlanner", "TandemClassifier"]),
         // Benchmarks: parity with llama.cpp's tools, prefix reuse, bulk throughput, accuracy.
         // `tandem-bench` and `tandem bench` run the same code.
         .target(name: "TandemBench", dependencies: ["TandemCore", "TandemRuntime", "TandemOrchestrator"],
@@ -41,10 +47,15 @@ let package = Package(
                           path: "benchmarks/Sources/tandem-bench"),
 
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"]),
+        .testTarget(name: "TandemConfigTests", dependencies: ["TandemConfig", "TandemCore"]),
+        .testTarget(name: "TandemPlannerTests",
+                    dependencies: ["TandemPlanner", "TandemConfig", "TandemOrchestrator", "TandemCloud", "TandemRuntime", "TandemCore"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "TandemRuntimeTests", dependencies: ["TandemRuntime", "TandemCore"]),
         .testTarget(name: "TandemCloudTests", dependencies: ["TandemCloud", "TandemCore"], exclude: ["Fixtures"]),
         .testTarget(name: "TandemSandboxTests", dependencies: ["TandemSandbox", "TandemCore"]),
         .testTarget(name: "TandemMCPTests", dependencies: ["TandemMCP", "TandemCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "TandemClassifierTests", dependencies: ["TandemClassifier", "TandemRuntime", "TandemCore"]),
         .testTarget(name: "TandemOrchestratorTests",
                     dependencies: ["TandemOrchestrator", "TandemRuntime", "TandemCore"]),
     ]
