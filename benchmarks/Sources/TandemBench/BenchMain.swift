@@ -16,7 +16,10 @@ public enum BenchMain {
             FileHandle.standardError.write(Data("tandem-bench: \(error)\n\n\(BenchCommandLine.help)\n".utf8))
             return 2
         }
-        let run = await execute(options)
+        // The files are rewritten after every suite, so a run cut short keeps what it measured.
+        let run = await execute(options) { partial in
+            try? write(partial, markdown: MarkdownReport.render(partial), options: options)
+        }
         let markdown = MarkdownReport.render(run)
         print(markdown)
         var status: Int32 = run.suites.contains { $0.status == .failed } || run.setupError != nil ? 1 : 0
@@ -28,7 +31,7 @@ public enum BenchMain {
     }
 
     /// Runs the selected suites; a failing suite keeps what it measured and the next one runs.
-    static func execute(_ options: BenchOptions) async -> BenchRun {
+    static func execute(_ options: BenchOptions, afterEachSuite: (BenchRun) -> Void = { _ in }) async -> BenchRun {
         let started = Date()
         let progress = ProgressBar(enabled: options.showProgress)
         let toolchain = Result { () throws(BenchError) in try LlamaToolchain.locate(explicit: options.llamaPrefix) }
@@ -74,6 +77,8 @@ public enum BenchMain {
                 FileHandle.standardError.write(Data("tandem-bench: \(suite.rawValue): \(report.errors.joined(separator: "; "))\n".utf8))
             }
             run.suites.append(report)
+            run.seconds = Date().timeIntervalSince(started)
+            afterEachSuite(run)
         }
         run.seconds = Date().timeIntervalSince(started)
         return run

@@ -42,7 +42,7 @@ struct FixtureFolder: Sendable {
         for line in lines {
             switch line {
             case .malformed(let n, let message):
-                out.problems.append("\(task.file):\(n): \(message.replacingOccurrences(of: "line \(n): ", with: ""))")
+                out.problems.append("\(task.file):\(n): \(message.replacingOccurrences(of: "line \(n): ", with: "").replacingOccurrences(of: "at line 1, column", with: "at column"))")
             case .record(let n, let value):
                 if let missing = task.requiredKeys.first(where: { (value[$0]?.stringValue ?? "").trimmingCharacters(in: .whitespaces).isEmpty }) {
                     out.problems.append("\(task.file):\(n): key '\(missing)' missing or not a non-empty string")

@@ -53,11 +53,11 @@ enum ThroughputChart {
         return s + "</svg>\n"
     }
 
-    /// A round axis maximum a little above `v` (1, 2, 2.5 or 5 × a power of ten).
+    /// A round axis maximum a little above `v` (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 × a power of ten).
     static func niceCeiling(_ v: Double) -> Double {
         guard v > 0 else { return 1 }
         let magnitude = pow(10, floor(log10(v)))
-        for step in [1.0, 2.0, 2.5, 5.0, 10.0] where step * magnitude >= v * 1.05 { return step * magnitude }
+        for step in [1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0] where step * magnitude >= v * 1.05 { return step * magnitude }
         return 10 * magnitude
     }
 }
