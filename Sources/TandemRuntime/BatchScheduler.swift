@@ -65,6 +65,7 @@ actor BatchScheduler {
     private var clock: UInt64 = 0
     private var prefillBudget: Int
     private var prefillCursor = 0
+    private var stats = SchedulerStepStats()
     private nonisolated let control = Mutex(Control())
 
     init(context: LlamaContext, maxQueued: Int, executor: DecodeThreadExecutor) {
@@ -156,43 +157,53 @@ actor BatchScheduler {
             await Task.yield()
         }
         running = false
+        stats.flush()
     }
 
     private func step() {
         applyCancellations()
         admit()
         guard !active.isEmpty else { return }
-        batch.clear()
-        var rows: [(job: SequenceJob, row: Int32)] = []
         var added: [(job: SequenceJob, tokens: [Token])] = []
         for job in active where job.phase == .generating {
             guard let token = job.nextToken, let s = job.slot else { continue }
-            let position = slots[Int(s)].ledger.count
-            if position >= contextLength - 1 { finish(job, .contextFull); continue }
-            rows.append((job, batch.add(token, position: Int32(position), sequence: s, wantsLogits: true)))
+            if slots[Int(s)].ledger.count >= contextLength - 1 { finish(job, .contextFull); continue }
             added.append((job, [token]))
         }
-        var budget = min(batch.capacity - batch.count, prefillBudget)
+        var budget = min(batch.capacity - added.count, prefillBudget)
         let prefilling = active.filter { $0.phase == .prefilling }
         if !prefilling.isEmpty {
             prefillCursor = (prefillCursor + 1) % prefilling.count
             for k in 0..<prefilling.count where budget > 0 {
                 let job = prefilling[(prefillCursor + k) % prefilling.count]
-                guard let s = job.slot else { continue }
+                guard job.slot != nil else { continue }
                 let chunk = Array(job.pending.prefix(budget))
-                let base = slots[Int(s)].ledger.count
-                for (i, token) in chunk.enumerated() {
-                    let isLast = i == chunk.count - 1 && chunk.count == job.pending.count
-                    let row = batch.add(token, position: Int32(base + i), sequence: s, wantsLogits: isLast && job.maxTokens > 0)
-                    if isLast && job.maxTokens > 0 { rows.append((job, row)) }
-                }
                 added.append((job, chunk))
                 budget -= chunk.count
             }
         }
+        // llama.cpp splits a batch over per-sequence KV streams into micro-batches of sequences
+        // with consecutive ids, in batch order: tokens out of slot order cost one micro-batch
+        // (a graph build and launch without CUDA graphs) per sequence per step.
+        added.sort { $0.job.slot! < $1.job.slot! }
+        batch.clear()
+        var rows: [(job: SequenceJob, row: Int32)] = []
+        for (job, tokens) in added {
+            let s = job.slot!
+            let base = slots[Int(s)].ledger.count
+            let completesPrompt = job.phase == .generating || tokens.count == job.pending.count
+            for (i, token) in tokens.enumerated() {
+                let wantsLogits = i == tokens.count - 1 && completesPrompt && job.maxTokens > 0
+                let row = batch.add(token, position: Int32(base + i), sequence: s, wantsLogits: wantsLogits)
+                if wantsLogits { rows.append((job, row)) }
+            }
+        }
         guard batch.count > 0 else { return }
+        let stepStart = SchedulerStepStats.now
         control.withLock { $0.inFlight = Set(added.map(\.job.id)) }
         let rc = context.decode(batch)
+        let decodeSeconds = SchedulerStepStats.now - stepStart
+        defer { stats.record(stepStart: stepStart, decodeSeconds: decodeSeconds, tokens: batch.count) }
         control.withLock { $0.inFlight = [] }
         switch rc {
         case 0:
@@ -206,7 +217,8 @@ actor BatchScheduler {
                     job.nextToken = nil
                 }
             }
-            for (job, row) in rows where job.phase != .finished { advance(job, row: row) }
+            let live = rows.filter { $0.job.phase != .finished }
+            for ((job, row), token) in zip(live, sampleTokens(live)) { advance(job, row: row, sampled: token) }
         case 1:
             recoverFromFullCache(added)
         case 2:
@@ -221,8 +233,26 @@ actor BatchScheduler {
         }
     }
 
-    /// Samples the next token of `job` from output row `row`, then applies its stop conditions.
-    private func advance(_ job: SequenceJob, row: Int32) {
+    /// Every sampled sequence's next token (nil for choice-mode rows and failed samples). With
+    /// several sequences on a machine with cores to spare the samplers run in parallel: each
+    /// owns its state, and the logits rows are looked up first, serially.
+    private func sampleTokens(_ rows: [(job: SequenceJob, row: Int32)]) -> [Token?] {
+        let work = rows.map { r in (r.job.sampler, r.job.sampler == nil ? nil : SamplerChain.logits(context, row: r.row)) }
+        var picks = [Token?](repeating: nil, count: work.count)
+        picks.withUnsafeMutableBufferPointer { out in
+            let jobs = ParallelSampling(work: work, out: out)
+            if work.count >= 4 && ProcessInfo.processInfo.activeProcessorCount >= 4 {
+                DispatchQueue.concurrentPerform(iterations: work.count) { jobs.run($0) }
+            } else {
+                for i in work.indices { jobs.run(i) }
+            }
+        }
+        return picks
+    }
+
+    /// Takes `job`'s next token (`sampled`, or choice mode's step on row `row`), then applies
+    /// its stop conditions.
+    private func advance(_ job: SequenceJob, row: Int32, sampled: Token?) {
         if job.firstToken == nil { job.firstToken = Date() }
         job.phase = .generating
         if var choice = job.choice {
@@ -240,7 +270,10 @@ actor BatchScheduler {
             }
             return
         }
-        let token = job.sampler!.sample(context: context, index: row)
+        guard let token = sampled else {
+            fail(job, RuntimeError.grammarRejected(reason: "no token the grammar allows could follow the \(job.generated.count) generated so far"))
+            return
+        }
         if tokenizer.isEndOfGeneration(token) && !job.ignoresEndOfGeneration { finish(job, .endOfGeneration); return }
         job.generated.append(token)
         let piece = job.utf8.append((try? tokenizer.pieceBytes(token)) ?? [])
@@ -337,5 +370,16 @@ actor BatchScheduler {
         context.removeTokens(sequence: s)
         slots[Int(s)].ledger = []
         fail(victim, RuntimeError.kvCacheFull(tokens: held + 1, contextLength: contextLength))
+    }
+}
+
+/// One sampling step's work, shared by the threads of `concurrentPerform`: index i touches only
+/// sampler i (which no other index holds) and output slot i, and the scheduler waits for all.
+private struct ParallelSampling: @unchecked Sendable {
+    let work: [(SamplerChain?, UnsafeMutablePointer<Float>?)]
+    let out: UnsafeMutableBufferPointer<Token?>
+
+    func run(_ i: Int) {
+        if let sampler = work[i].0, let logits = work[i].1 { out[i] = sampler.sample(logits: logits) }
     }
 }
