@@ -1,6 +1,9 @@
 import Foundation
 import TandemCloud
 import TandemCore
+import TandemRuntime
+
+OpenMPSpinTuning.applyByReexecuting()
 
 /// Every subcommand, in `tandem --help` order.
 let commands: [any Command.Type] = [

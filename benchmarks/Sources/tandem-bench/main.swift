@@ -1,5 +1,8 @@
 import Foundation
 import TandemBench
+import TandemRuntime
+
+OpenMPSpinTuning.applyByReexecuting()
 
 // `tandem-bench`: the same code as `tandem bench` (see TandemBench.BenchMain).
 let status = await BenchMain.run(Array(CommandLine.arguments.dropFirst()))

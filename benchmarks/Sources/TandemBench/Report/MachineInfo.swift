@@ -14,7 +14,16 @@ enum MachineInfo {
             "gpu": gpus.isEmpty ? .null : .array(gpus.map { ["name": .string($0.name), "description": .string($0.description),
                                                              "memory_bytes": .number(Double($0.memoryTotal))] }),
             "os": .string(ProcessInfo.processInfo.operatingSystemVersionString),
+            "openmp_spin": .string(openMPSpin()),
         ]
+    }
+
+    /// How Tandem's OpenMP workers wait (llama.cpp's tools run with the user's own settings).
+    static func openMPSpin() -> String {
+        let env = ProcessInfo.processInfo.environment
+        if let n = OpenMPSpinTuning.appliedSpinCount { return "GOMP_SPINCOUNT=\(n) (Tandem's default)" }
+        if let p = env["OMP_WAIT_POLICY"] { return "OMP_WAIT_POLICY=\(p)" + (env["GOMP_SPINCOUNT"].map { ", GOMP_SPINCOUNT=\($0)" } ?? "") }
+        return env["GOMP_SPINCOUNT"].map { "GOMP_SPINCOUNT=\($0)" } ?? "libgomp default"
     }
 
     /// `model name` from /proc/cpuinfo (Linux), else "unknown".

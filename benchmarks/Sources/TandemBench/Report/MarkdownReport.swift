@@ -15,7 +15,7 @@ enum MarkdownReport {
         out += "- machine: \(m["cpu_model"]?.stringValue ?? "?"), \(m["cores"]?.intValue ?? 0) cores, \(run.options.threads) threads"
         out += gpu.map { $0.isEmpty ? ", no GPU" : ", GPU: \($0)" } ?? ", no GPU"
         if let load = run.loadAverageAtStart { out += String(format: " (load average %.1f at start)", load) }
-        out += "\n- llama.cpp: \(build)\n"
+        out += "\n- llama.cpp: \(build); Tandem's OpenMP workers: \(m["openmp_spin"]?.stringValue ?? "?")\n"
         if let info = run.modelInfo {
             out += "- model: \(URL(fileURLWithPath: info.path).lastPathComponent) (\(info.description)), sha256 \(run.modelSHA256?.prefix(16) ?? "?")…, backend \(info.backend.rawValue)\n"
         }

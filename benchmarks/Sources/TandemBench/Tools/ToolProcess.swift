@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TandemRuntime
 
 /// What a finished tool run printed.
 struct ToolOutput: Sendable {
@@ -33,7 +34,7 @@ enum ToolProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        process.environment = OpenMPSpinTuning.environmentForChildren.merging(environment) { _, new in new }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: outURL)
         process.standardError = try FileHandle(forWritingTo: errURL)
