@@ -22,6 +22,7 @@ enum PrefixSuite {
     static func run(_ ctx: BenchContext, _ report: inout SuiteReport) async throws {
         let o = ctx.options
         var results: [LengthResult] = []
+        var serverMissing = false
         let storeDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-bench-state-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: storeDirectory) }
         // Warm requests are cheap, so they repeat three times as often as the cold ones.
@@ -72,8 +73,9 @@ enum PrefixSuite {
                 ctx.progress.advance()
             }
 
-            ctx.progress.begin("prefix \(length) tokens: llama-server", total: warmRepetitions + 1)
             let tools = try ctx.tools()
+            guard (try? tools.tool("llama-server")) != nil else { serverMissing = true; continue }
+            ctx.progress.begin("prefix \(length) tokens: llama-server", total: warmRepetitions + 1)
             let server = try await LlamaServer.start(.init(model: ctx.model.path, threads: o.threads, slots: 1,
                                                            contextLength: contextLength, port: o.port), toolchain: tools)
             do {
@@ -88,6 +90,9 @@ enum PrefixSuite {
                 throw error
             }
             await server.stop()
+        }
+        if serverMissing {
+            report.notes.append("This llama.cpp build has no llama-server (the GPU host build leaves it out), so its column is empty.")
         }
     }
 
