@@ -24,6 +24,12 @@ let usage = """
       --offline     refuse every non-loopback connection (also TANDEM_OFFLINE=1)
       --version     print the version
 
+    environment:
+      TANDEM_OFFLINE=1       same as --offline
+      TANDEM_OMP_SPIN=N      OpenMP spin count of llama.cpp's CPU threads (default 10000;
+                             'default' keeps libgomp's; ignored when OMP_WAIT_POLICY or
+                             GOMP_SPINCOUNT is set)
+
     Models live in models/ (fetch them with `make models`).
     """
 
