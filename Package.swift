@@ -41,7 +41,7 @@ let package = Package(
                                          "TandemSandbox", "TandemMCP", "TandemBench", "TandemConfig", "TandemPlanner", "TandemClassifier"]),
         // Benchmarks: parity with llama.cpp's tools, prefix reuse, bulk throughput, accuracy.
         // `tandem-bench` and `tandem bench` run the same code.
-        .target(name: "TandemBench", dependencies: ["TandemCore", "TandemRuntime", "TandemOrchestrator"],
+        .target(name: "TandemBench", dependencies: ["TandemCore", "TandemRuntime", "TandemOrchestrator", "TandemClassifier"],
                 path: "benchmarks/Sources/TandemBench"),
         .executableTarget(name: "tandem-bench", dependencies: ["TandemBench"],
                           path: "benchmarks/Sources/tandem-bench"),
@@ -56,6 +56,8 @@ let package = Package(
         .testTarget(name: "TandemSandboxTests", dependencies: ["TandemSandbox", "TandemCore"]),
         .testTarget(name: "TandemMCPTests", dependencies: ["TandemMCP", "TandemCore"], exclude: ["Fixtures"]),
         .testTarget(name: "TandemClassifierTests", dependencies: ["TandemClassifier", "TandemRuntime", "TandemCore"]),
+        .testTarget(name: "TandemBenchTests", dependencies: ["TandemBench", "TandemClassifier"],
+                    path: "benchmarks/Tests/TandemBenchTests"),
         .testTarget(name: "TandemOrchestratorTests",
                     dependencies: ["TandemOrchestrator", "TandemRuntime", "TandemCore"]),
     ]

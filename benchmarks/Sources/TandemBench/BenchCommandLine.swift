@@ -2,8 +2,9 @@ import Foundation
 import TandemRuntime
 
 /// A mistake on the bench's command line (exit status 2, printed with the usage).
-struct BenchUsageError: Error, CustomStringConvertible, Sendable {
-    let description: String
+public struct BenchUsageError: Error, CustomStringConvertible, Sendable {
+    /// What is wrong, naming the option.
+    public let description: String
     init(_ message: String) { description = message }
 }
 
@@ -14,7 +15,8 @@ public enum BenchCommandLine {
         "-m", "--model", "--llama-prefix", "--backend", "--gpu-layers", "-t", "--threads", "--json", "--markdown",
         "--chart", "-p", "-n", "-b", "-ub", "-r", "--prefix-lengths", "--prefix-reps", "--items", "--bulk-prefix",
         "--max-tokens", "--clients", "--server-slots", "--slots", "--naive-items", "--port", "--max-sequences",
-        "--npp", "--ntg", "--fixtures", "--config", "--limit", "--rows-out",
+        "--npp", "--ntg", "--fixtures", "--config", "--limit", "--rows-out", "--train", "--accuracy-methods",
+        "--taught-methods", "--folds", "--fewshot-rows",
     ]
     /// Options without a value.
     public static let flags = ["--quick", "--no-progress"]
@@ -33,7 +35,8 @@ public enum BenchCommandLine {
           prefix      TTFT for a long shared prefix: cold, warm (in memory), restored from disk
           bulk        N items via the batch scheduler vs a naive loop vs llama-server (-np K and -np 1)
           batched     aggregate decode tokens/s at 1,2,4,… sequences vs llama-batched-bench (+ SVG chart)
-          accuracy    constrained local model vs keyword/regex baseline on a fixture folder
+          accuracy    constrained local model vs keyword/regex baseline vs taught classifiers on a
+                      fixture folder
 
         general:
           -m, --model PATH        GGUF model (default: models/SmolLM2-135M-Instruct.Q4_1.gguf)
@@ -72,7 +75,17 @@ public enum BenchCommandLine {
           --fixtures DIR          fixture folder (default: $TANDEM_FIXTURES, else ../shared/fixtures)
           --config DIR            keyword rule files, <task>.keywords.json (default: config)
           --limit N               rows per task, spread evenly over the file (default: all; quick: 4)
-          --rows-out FILE         write each scored row's gold, model and keyword answers as JSONL
+          --rows-out FILE         write each scored row's gold, model, keyword and taught answers as JSONL
+          --accuracy-methods L    which of model, keyword, taught to run (default: all three)
+          --train DIR             teach the taught classifiers from DIR (same schema) and score them
+                                  on --fixtures (default: 5-fold cross-validation inside --fixtures;
+                                  either way no row is scored by a classifier taught with it)
+          --taught-methods L      classifier methods to score: knn, centroid, linear, fewshot,
+                                  zeroshot, ensemble (default: knn,centroid,linear,fewshot,ensemble);
+                                  acc_<task>_taught is the one each classifier picks for itself
+          --folds N               cross-validation folds without --train, 2..20 (default: 5)
+          --fewshot-rows N        rows per task the prompted methods (fewshot, zeroshot) are scored
+                                  on, spread over the file, or 'all' (default: 100)
 
         exit status: 0 when every suite ran, 1 when one failed (partial results are still printed
         and written), 2 for usage errors.
@@ -81,8 +94,14 @@ public enum BenchCommandLine {
           tandem-bench --quick
           tandem-bench parity -p 512 -n 128 -r 5 --json parity.json
           tandem-bench accuracy --fixtures ../shared/fixtures --limit 100
+          tandem-bench accuracy --accuracy-methods taught --train my-train-set --fixtures ../shared/fixtures
           tandem-bench --json benchmarks/results/cpu-$(date +%F).json --markdown benchmarks/results/cpu-$(date +%F).md
         """
+
+    /// The accuracy suite's options from a full command line (without the program name).
+    public static func accuracyOptions(_ arguments: [String]) throws(BenchUsageError) -> AccuracyOptions {
+        try parse(arguments).accuracy
+    }
 
     /// Parses `arguments` (without the program name).
     static func parse(_ arguments: [String]) throws(BenchUsageError) -> BenchOptions {
@@ -163,7 +182,8 @@ public enum BenchCommandLine {
         case "--config": o.configDirectory = v
         case "--limit": o.limit = try int(1...1_000_000)
         case "--rows-out": o.rowsPath = v
-        default: throw BenchUsageError("unknown option \(name)")
+        default:
+            guard try o.accuracy.apply(name, v) else { throw BenchUsageError("unknown option \(name)") }
         }
         guard o.microBatchSize <= o.batchSize else { throw BenchUsageError("-ub must not exceed -b") }
     }

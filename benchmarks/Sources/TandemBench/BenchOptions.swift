@@ -11,7 +11,7 @@ enum BenchSuite: String, Sendable, CaseIterable {
     case bulk
     /// Aggregate decode tokens/s at 1…N sequences vs `llama-batched-bench`.
     case batched
-    /// Constrained local model vs keyword baseline on the fixture tasks.
+    /// Constrained local model vs keyword baseline vs taught classifiers on the fixture tasks.
     case accuracy
 }
 
@@ -66,6 +66,8 @@ struct BenchOptions: Sendable {
     var rowsPath: String?
     var accuracySlots = 8
     var accuracyInFlight = 16
+    /// Which methods run, and how the taught classifiers are evaluated.
+    var accuracy = AccuracyOptions()
 
     /// Defaults for a full run.
     init() {}

@@ -1,16 +1,34 @@
 import Foundation
+import TandemClassifier
 import TandemCore
 import TandemOrchestrator
 import TandemRuntime
 
-/// Each fixture task twice: the local model with constrained output (JSON schema or a choice of
-/// labels) through the orchestrator's tools, and the deterministic keyword/regex baseline. Runs
-/// unchanged on any folder of the same schema: labels come from the data, instructions are per
-/// task, keyword rules come from `config/<task>.keywords.json` (labels without rules fall back to
-/// the words of their own name).
+/// Each fixture task up to three ways: the local model with constrained output (JSON schema or a
+/// choice of labels) through the orchestrator's tools, the deterministic keyword/regex baseline,
+/// and classifiers taught from labelled rows (labelling tasks only; never scored on a row they
+/// were taught with). Runs unchanged on any folder of the same schema: labels come from the data,
+/// instructions are per task, keyword rules come from `config/<task>.keywords.json` (labels
+/// without rules fall back to the words of their own name).
 enum AccuracySuite {
+    /// One task's rows: every usable row of its file, the scored (possibly limited) subset, labels.
+    struct Input: Sendable {
+        let task: AccuracyTask
+        let all: [FixtureFolder.Row]
+        let scored: [FixtureFolder.Row]
+        let labels: [String]
+    }
+
+    /// What one method scored on one task, for the table.
+    struct Cell: Sendable {
+        var score: Double
+        var macroF1: Double?
+        var itemsPerSecond: Double
+    }
+
     static func run(_ ctx: BenchContext, _ report: inout SuiteReport) async throws {
         let o = ctx.options
+        let methods = o.accuracy.methods
         let folder: FixtureFolder
         do { folder = try FixtureFolder(directory: o.resolvedFixtures) } catch {
             // Only a folder someone asked for is an error; the default one may simply be absent.
@@ -22,13 +40,74 @@ enum AccuracySuite {
             throw error
         }
         report.set("fixtures", .string(folder.directory))
+        report.set("methods", .array(methods.map { .string($0.rawValue) }))
+        let trainFolder = try o.accuracy.trainDirectory.flatMap { methods.contains(.taught) ? try FixtureFolder(directory: $0) : nil }
         var config: KeywordRuleBook?
         do { config = try KeywordRuleBook(directory: o.configDirectory) } catch {
             report.notes.append("keyword rules: \(error); every label falls back to the words of its own name")
         }
 
-        // Read every file first: labels come from the whole file, scoring from the (limited) rows.
-        var inputs: [(AccuracyTask, [FixtureFolder.Row], [String])] = []
+        let (inputs, problems) = try readInputs(folder, limit: o.limit, notes: &report.notes)
+        if !problems.isEmpty {
+            report.set("input_problems", .array(problems.map { .string($0) }))
+            report.fail("\(problems.count) fixture line(s) skipped: " + problems.prefix(10).joined(separator: "; ") + (problems.count > 10 ? "; …" : ""))
+        }
+        let rules = ClassificationRun.ruleBook(config: config, tasks: inputs.map { ($0.task, $0.labels) })
+        let needsEngine = methods.contains(.model) || (methods.contains(.taught) && o.accuracy.taught.methods.contains(where: \.isPrompted))
+        let engine = needsEngine ? try Engine(model: ctx.model, parameters: ctx.parameters(contextLength: 2048, sequences: o.accuracySlots)) : nil
+        let embedder = methods.contains(.taught) ? try TextEmbedder(model: ctx.model, maxTokensPerText: 256, threads: o.threads) : nil
+        let tasks = AccuracyTaskRunner(ctx: ctx, rules: rules, client: engine.map { EngineModelClient(engine: $0) }, engine: engine,
+                               embedder: embedder, trainFolder: trainFolder)
+
+        var table = MarkdownTable(title: "Accuracy: " + methods.map(\.rawValue).joined(separator: " vs "),
+                                  headers: ["task", "rows", "metric"] + methods.map(\.rawValue) + methods.map { "\($0.rawValue) macro-F1" }
+                                      + methods.map { "\($0.rawValue) items/s" } + (methods.contains(.model) ? ["model fell back"] : []))
+        let taughtMethods = o.accuracy.taught.methods
+        var taughtTable = MarkdownTable(title: "Taught classifiers: accuracy per method (\(o.accuracy.evaluation))",
+                                        headers: ["task", "rows"] + taughtMethods.map(\.rawValue) + ["taught (picked)", "taught items/s"])
+        var trailing: [String] = []
+        var fieldTables: [MarkdownTable] = []
+        var scoredRows: [JSONValue] = []
+        defer { if let path = o.rowsPath { writeRows(scoredRows, to: path, report: &report) } }
+        for input in inputs {
+            let task = input.task
+            guard !input.scored.isEmpty else { report.fail("\(task.file): no usable rows"); continue }
+            if task == .receipts && !methods.contains(.model) && !methods.contains(.keyword) { continue }
+            var out = TaskOutcome(task: task, rows: input.scored)
+            if task == .receipts {
+                await tasks.receipts(input, methods: methods, into: &out)
+                fieldTables += out.extraTables
+            } else {
+                try await tasks.classification(input, methods: methods, into: &out)
+                if let taught = out.taught {
+                    taughtTable.rows.append(TaughtRun.tableRow(task: task, taught, methods: taughtMethods))
+                }
+            }
+            for f in out.failures { report.fail(f) }
+            report.set(task.rawValue, out.json)
+            for m in methods { if let cell = out.cells[m] { report.headline("acc_\(task.rawValue)_\(m.rawValue)", cell.score) } }
+            scoredRows += out.rowRecords
+            let metric = task == .receipts ? "all fields correct" : "accuracy"
+            table.rows.append([task.rawValue, String(input.scored.count), metric] + methods.map { fixed(out.cells[$0]?.score, 3) }
+                              + methods.map { fixed(out.cells[$0]?.macroF1, 3) } + methods.map { fixed(out.cells[$0]?.itemsPerSecond, 1) }
+                              + (methods.contains(.model) ? [out.fellBack] : []))
+            if let m = out.cells[.model]?.score, let k = out.cells[.keyword]?.score, m <= k {
+                trailing.append("\(task.rawValue) (\(fixed(m, 3)) vs \(fixed(k, 3))\(out.why.map { "; " + $0 } ?? ""))")
+            }
+            report.tables = [table] + (taughtTable.rows.isEmpty ? [] : [taughtTable]) + fieldTables
+        }
+        let rowsNote = o.limit.map { "at most \($0) per task, spread evenly over each file" } ?? "all"
+        report.notes.append("Rows: \(rowsNote)." + (methods.contains(.model) ? " Model: \(URL(fileURLWithPath: ctx.model.path).lastPathComponent), \(o.accuracySlots) sequences, \(o.accuracyInFlight) rows in flight." : "")
+                            + (methods.contains(.keyword) ? " Keyword baseline: one row at a time." : ""))
+        if methods.contains(.taught) {
+            report.notes.append("Taught: \(o.accuracy.evaluation); every classifier fits its heads, calibration, ensemble weights and its own method (by an inner \(o.accuracy.taught.innerFolds)-fold cross-validation) on its training rows only; `taught` is the method it picked. Prompted methods (fewshot: \(o.accuracy.taught.fewShotCount) nearest examples) on \(o.accuracy.taught.promptedRowLimit.map { "at most \($0)" } ?? "all") scored rows per task. items/s = embedding + the method, one thread pool of \(o.threads) threads.")
+        }
+        if !trailing.isEmpty { report.notes.append("The model does not beat the keyword baseline on: \(trailing.joined(separator: ", ")).") }
+    }
+
+    /// Reads every task file first: labels come from the whole file, scoring from the (limited) rows.
+    private static func readInputs(_ folder: FixtureFolder, limit: Int?, notes: inout [String]) throws -> ([Input], [String]) {
+        var inputs: [Input] = []
         var problems: [String] = []
         for task in folder.tasks {
             let read = try folder.rows(task)
@@ -36,96 +115,15 @@ enum AccuracySuite {
             var labels: [String] = []
             if task == .lineItems {
                 let (fromFile, problem) = folder.lineItemLabels()
-                if let problem { report.notes.append(problem) }
+                if let problem { notes.append(problem) }
                 labels = fromFile ?? []
             }
             if task != .receipts {
                 for row in read.rows { if let l = row.value[task.labelKey]?.stringValue, !labels.contains(l) { labels.append(l) } }
             }
-            inputs.append((task, FixtureFolder.spread(read.rows, limit: o.limit), labels))
+            inputs.append(Input(task: task, all: read.rows, scored: FixtureFolder.spread(read.rows, limit: limit), labels: labels))
         }
-        if !problems.isEmpty {
-            report.set("input_problems", .array(problems.map { .string($0) }))
-            report.fail("\(problems.count) fixture line(s) skipped: " + problems.prefix(10).joined(separator: "; ") + (problems.count > 10 ? "; …" : ""))
-        }
-        let rules = ClassificationRun.ruleBook(config: config, tasks: inputs.map { ($0.0, $0.2) })
-        let engine = try Engine(model: ctx.model, parameters: ctx.parameters(contextLength: 2048, sequences: o.accuracySlots))
-        let client = EngineModelClient(engine: engine)
-
-        var table = MarkdownTable(title: "Accuracy: constrained local model vs keyword baseline",
-                                  headers: ["task", "rows", "metric", "model", "keyword", "model macro-F1", "keyword macro-F1",
-                                            "model items/s", "keyword items/s", "model fell back"])
-        var trailing: [String] = []
-        var why: [AccuracyTask: String] = [:]
-        var fieldTables: [MarkdownTable] = []
-        var scoredRows: [JSONValue] = []
-        defer { if let path = o.rowsPath { writeRows(scoredRows, to: path, report: &report) } }
-        for (task, rows, labels) in inputs {
-            guard !rows.isEmpty else { report.fail("\(task.file): no usable rows"); continue }
-            ctx.progress.begin("accuracy: \(task.rawValue)", total: rows.count * 2)
-            var taskJSON: JSONValue = ["rows": .number(Double(rows.count))]
-            let modelScore: Double, keywordScore: Double
-            if task == .receipts {
-                let run = ReceiptRun(rows: rows)
-                let m = await run.run(model: client, inFlight: o.accuracyInFlight, progress: ctx.progress)
-                let k = await run.run(model: nil, inFlight: 1, progress: ctx.progress)
-                let ms = run.score(m), ks = run.score(k)
-                modelScore = ms.allCorrect
-                keywordScore = ks.allCorrect
-                var fields = MarkdownTable(title: "Receipts: per-field exact match (normalised)", headers: ["field", "model", "keyword"])
-                for ((name, mv), (_, kv)) in zip(ms.perField, ks.perField) { fields.rows.append([name, fixed(mv, 3), fixed(kv, 3)]) }
-                fields.rows.append(["all fields correct", fixed(ms.allCorrect, 3), fixed(ks.allCorrect, 3)])
-                fieldTables.append(fields)
-                taskJSON = taskJSON.setting("model", receiptJSON(ms, m)).setting("keyword", receiptJSON(ks, k))
-                if let worst = zip(ms.perField, ks.perField).max(by: { ($0.1.1 - $0.0.1) < ($1.1.1 - $1.0.1) }) {
-                    why[task] = "widest gap on \(worst.0.0): \(fixed(worst.0.1, 2)) vs \(fixed(worst.1.1, 2))"
-                }
-                for (i, row) in rows.enumerated() {
-                    scoredRows.append(["task": .string(task.rawValue), "line": .number(Double(row.line)), "id": row.value["id"] ?? .null,
-                                       "gold": row.value["fields"] ?? .null, "model": m.fields[i] ?? .null, "keyword": k.fields[i] ?? .null])
-                }
-                table.rows.append([task.rawValue, String(rows.count), "all fields correct", fixed(modelScore, 3), fixed(keywordScore, 3),
-                                   "–", "–", fixed(m.itemsPerSecond, 2), fixed(k.itemsPerSecond, 1), "\(m.repaired) rows repaired by rules"])
-                for f in m.failures + k.failures { report.fail(f) }
-            } else {
-                let run = ClassificationRun(task: task, rows: rows, labels: labels, rules: rules)
-                let m = await run.run(model: client, inFlight: o.accuracyInFlight, progress: ctx.progress)
-                let k = await run.run(model: nil, inFlight: 1, progress: ctx.progress)
-                let ms = run.score(m), ks = run.score(k)
-                modelScore = ms.accuracy
-                keywordScore = ks.accuracy
-                why[task] = Self.dominantAnswer(m.predictions)
-                taskJSON = taskJSON.setting("labels", .array(labels.map { .string($0) }))
-                    .setting("model", methodJSON(ms, m)).setting("keyword", methodJSON(ks, k))
-                for (i, row) in rows.enumerated() {
-                    scoredRows.append(["task": .string(task.rawValue), "line": .number(Double(row.line)), "id": row.value["id"] ?? .null,
-                                       "gold": row.value[task.labelKey] ?? .null, "model": m.predictions[i].map { .string($0) } ?? .null,
-                                       "keyword": k.predictions[i].map { .string($0) } ?? .null])
-                }
-                table.rows.append([task.rawValue, String(rows.count), "accuracy", fixed(modelScore, 3), fixed(keywordScore, 3),
-                                   fixed(ms.macroF1, 3), fixed(ks.macroF1, 3), fixed(m.itemsPerSecond, 2), fixed(k.itemsPerSecond, 1), String(m.fallbacks)])
-                for f in m.failures + k.failures { report.fail(f) }
-            }
-            report.set(task.rawValue, taskJSON)
-            report.headline("acc_\(task.rawValue)_model", modelScore)
-            report.headline("acc_\(task.rawValue)_keyword", keywordScore)
-            if modelScore <= keywordScore {
-                trailing.append("\(task.rawValue) (\(fixed(modelScore, 3)) vs \(fixed(keywordScore, 3))\(why[task].map { "; " + $0 } ?? ""))")
-            }
-            report.tables = [table] + fieldTables
-        }
-        report.notes.append("Model: \(URL(fileURLWithPath: ctx.model.path).lastPathComponent), \(o.accuracySlots) sequences, \(o.accuracyInFlight) rows in flight; keyword baseline one row at a time. Rows: \(o.limit.map { "at most \($0) per task, spread evenly over each file" } ?? "all").")
-        if !trailing.isEmpty { report.notes.append("The model does not beat the keyword baseline on: \(trailing.joined(separator: ", ")).") }
-    }
-
-    /// "answers X for N% of rows": a small model's pull towards one label, the usual reason it
-    /// trails the keyword rules on a labelling task.
-    private static func dominantAnswer(_ predictions: [String?]) -> String? {
-        let answered = predictions.compactMap { $0 }
-        guard !answered.isEmpty else { return nil }
-        let counts = Dictionary(answered.map { ($0, 1) }, uniquingKeysWith: +)
-        guard let top = counts.max(by: { $0.value < $1.value }) else { return nil }
-        return "the model answers '\(top.key)' for \(Int((Double(top.value) / Double(predictions.count) * 100).rounded()))% of rows"
+        return (inputs, problems)
     }
 
     private static func writeRows(_ rows: [JSONValue], to path: String, report: inout SuiteReport) {
@@ -134,19 +132,4 @@ enum AccuracySuite {
             report.fail(BenchError.writeFailed(path: path, reason: error.localizedDescription).description)
         }
     }
-
-    private static func methodJSON(_ s: ClassificationScore, _ r: MethodRun) -> JSONValue {
-        s.json.setting("items_per_s", .number(r.itemsPerSecond)).setting("seconds", .number(r.seconds))
-            .setting("fallback_rows", .number(Double(r.fallbacks))).setting("failed_rows", .number(Double(r.failures.count)))
-    }
-
-    private static func receiptJSON(_ s: (perField: [(String, Double)], allCorrect: Double), _ a: ReceiptRun.Answers) -> JSONValue {
-        ["per_field_exact": .object(s.perField.map { ($0.0, .number($0.1)) }), "all_fields_correct": .number(s.allCorrect),
-         "items_per_s": .number(a.itemsPerSecond), "seconds": .number(a.seconds),
-         "rows_repaired_by_rules": .number(Double(a.repaired)), "failed_rows": .number(Double(a.failures.count))]
-    }
-}
-
-private extension JSONValue {
-    func setting(_ key: String, _ value: JSONValue) -> JSONValue { setting(key, to: value) }
 }

@@ -1,0 +1,130 @@
+import Foundation
+import TandemClassifier
+import TandemCore
+import TandemOrchestrator
+import TandemRuntime
+
+/// What the accuracy suite measured on one task, whichever methods ran.
+struct TaskOutcome: Sendable {
+    var cells: [AccuracyMethod: AccuracySuite.Cell] = [:]
+    var json: JSONValue
+    var failures: [String] = []
+    /// One record per scored row (gold and each method's answer), for `--rows-out`.
+    var rowRecords: [JSONValue]
+    var extraTables: [MarkdownTable] = []
+    /// The model method's fallback count, for the table.
+    var fellBack = "–"
+    /// Why the model trails the keyword rules, when it does.
+    var why: String?
+    var taught: HeldOutReport?
+
+    init(task: AccuracyTask, rows: [FixtureFolder.Row]) {
+        json = ["rows": .number(Double(rows.count))]
+        rowRecords = rows.map { row in
+            ["task": .string(task.rawValue), "line": .number(Double(row.line)), "id": row.value["id"] ?? .null,
+             "gold": row.value[task == .receipts ? "fields" : task.labelKey] ?? .null]
+        }
+    }
+
+    mutating func set(_ key: String, _ value: JSONValue) { json = json.setting(key, to: value) }
+
+    /// Adds a method's answer to every row record.
+    mutating func answers(_ method: AccuracyMethod, _ values: [JSONValue]) {
+        for i in rowRecords.indices where i < values.count { rowRecords[i] = rowRecords[i].setting(method.rawValue, to: values[i]) }
+    }
+}
+
+/// Runs the selected methods on one task for `AccuracySuite`.
+struct AccuracyTaskRunner: Sendable {
+    let ctx: BenchContext
+    let rules: KeywordRuleBook
+    let client: EngineModelClient?
+    let engine: Engine?
+    let embedder: TextEmbedder?
+    let trainFolder: FixtureFolder?
+
+    /// Receipts through `extract_receipt_fields`, on the model and/or on the rules alone.
+    func receipts(_ input: AccuracySuite.Input, methods: [AccuracyMethod], into out: inout TaskOutcome) async {
+        let run = ReceiptRun(rows: input.scored)
+        let o = ctx.options
+        let runs = methods.filter { $0 != .taught }
+        ctx.progress.begin("accuracy: receipts", total: input.scored.count * runs.count)
+        var scores: [AccuracyMethod: (perField: [(String, Double)], allCorrect: Double)] = [:]
+        for m in runs {
+            let answers = await run.run(model: m == .model ? client : nil, inFlight: m == .model ? o.accuracyInFlight : 1, progress: ctx.progress)
+            let s = run.score(answers)
+            scores[m] = s
+            out.cells[m] = AccuracySuite.Cell(score: s.allCorrect, macroF1: nil, itemsPerSecond: answers.itemsPerSecond)
+            out.set(m.rawValue, ["per_field_exact": .object(s.perField.map { ($0.0, .number($0.1)) }), "all_fields_correct": .number(s.allCorrect),
+                                 "items_per_s": .number(answers.itemsPerSecond), "seconds": .number(answers.seconds),
+                                 "rows_repaired_by_rules": .number(Double(answers.repaired)), "failed_rows": .number(Double(answers.failures.count))])
+            out.answers(m, answers.fields.map { $0 ?? .null })
+            out.failures += answers.failures
+            if m == .model { out.fellBack = "\(answers.repaired) rows repaired by rules" }
+        }
+        var fields = MarkdownTable(title: "Receipts: per-field exact match (normalised)", headers: ["field"] + runs.map(\.rawValue))
+        for (i, name) in run.fieldNames.enumerated() { fields.rows.append([name] + runs.map { fixed(scores[$0]?.perField[i].1, 3) }) }
+        fields.rows.append(["all fields correct"] + runs.map { fixed(scores[$0]?.allCorrect, 3) })
+        out.extraTables.append(fields)
+        if let m = scores[.model], let k = scores[.keyword],
+           let worst = zip(m.perField, k.perField).max(by: { ($0.1.1 - $0.0.1) < ($1.1.1 - $1.0.1) }) {
+            out.why = "widest gap on \(worst.0.0): \(fixed(worst.0.1, 2)) vs \(fixed(worst.1.1, 2))"
+        }
+    }
+
+    /// A labelling task: the model's constrained choice, the keyword rules, taught classifiers.
+    func classification(_ input: AccuracySuite.Input, methods: [AccuracyMethod], into out: inout TaskOutcome) async throws {
+        let task = input.task
+        let o = ctx.options
+        out.set("labels", .array(input.labels.map { .string($0) }))
+        let run = ClassificationRun(task: task, rows: input.scored, labels: input.labels, rules: rules)
+        let runs = methods.filter { $0 != .taught }
+        if !runs.isEmpty { ctx.progress.begin("accuracy: \(task.rawValue)", total: input.scored.count * runs.count) }
+        for m in runs {
+            let r = await run.run(model: m == .model ? client : nil, inFlight: m == .model ? o.accuracyInFlight : 1, progress: ctx.progress)
+            let s = run.score(r)
+            out.cells[m] = AccuracySuite.Cell(score: s.accuracy, macroF1: s.macroF1, itemsPerSecond: r.itemsPerSecond)
+            out.set(m.rawValue, s.json.setting("items_per_s", to: .number(r.itemsPerSecond)).setting("seconds", to: .number(r.seconds))
+                .setting("fallback_rows", to: .number(Double(r.fallbacks))).setting("failed_rows", to: .number(Double(r.failures.count))))
+            out.answers(m, r.predictions.map { $0.map { .string($0) } ?? .null })
+            out.failures += r.failures
+            if m == .model {
+                out.fellBack = String(r.fallbacks)
+                out.why = Self.dominantAnswer(r.predictions)
+            }
+        }
+        guard methods.contains(.taught), let embedder else { return }
+        var train: [FixtureFolder.Row]?
+        if let trainFolder {
+            guard trainFolder.tasks.contains(task) else {
+                out.failures.append("taught: \(trainFolder.directory) has no \(task.file) to teach \(task.rawValue) from")
+                return
+            }
+            let read = try trainFolder.rows(task)
+            if !read.problems.isEmpty { out.failures.append("taught: \(read.problems.count) training line(s) skipped: \(read.problems.prefix(3).joined(separator: "; "))") }
+            train = read.rows
+        }
+        let settings = o.accuracy.taught
+        do {
+            let report = try await TaughtRun(task: task).run(all: input.all, scored: input.scored, train: train, embedder: embedder,
+                                                             engine: engine, settings: settings, progress: ctx.progress)
+            out.taught = report
+            out.cells[.taught] = AccuracySuite.Cell(score: report.chosen.accuracy, macroF1: report.chosen.macroF1,
+                                                    itemsPerSecond: report.chosen.itemsPerSecond)
+            out.set("taught", TaughtRun.json(report, evaluation: o.accuracy.evaluation, settings: settings))
+            out.answers(.taught, report.chosenLabels.map { .string($0) })
+        } catch {
+            out.failures.append("taught \(task.rawValue): \(error)")
+        }
+    }
+
+    /// "answers X for N% of rows": a small model's pull towards one label, the usual reason it
+    /// trails the keyword rules on a labelling task.
+    static func dominantAnswer(_ predictions: [String?]) -> String? {
+        let answered = predictions.compactMap { $0 }
+        guard !answered.isEmpty else { return nil }
+        let counts = Dictionary(answered.map { ($0, 1) }, uniquingKeysWith: +)
+        guard let top = counts.max(by: { $0.value < $1.value }) else { return nil }
+        return "the model answers '\(top.key)' for \(Int((Double(top.value) / Double(predictions.count) * 100).rounded()))% of rows"
+    }
+}

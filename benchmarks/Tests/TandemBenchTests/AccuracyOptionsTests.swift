@@ -1,0 +1,47 @@
+import Testing
+import TandemBench
+import TandemClassifier
+
+/// The accuracy suite's options as `tandem-bench` parses them.
+struct AccuracyOptionsTests {
+    @Test func defaultsCrossValidateEveryMethod() throws {
+        let o = try BenchCommandLine.accuracyOptions(["accuracy"])
+        #expect(o.methods == [.model, .keyword, .taught])
+        #expect(o.trainDirectory == nil)
+        #expect(o.taught.folds == 5)
+        #expect(o.taught.methods == [.nearestNeighbours, .centroid, .linear, .fewShot, .ensemble])
+        #expect(o.taught.promptedRowLimit == 100)
+        #expect(o.evaluation.contains("5-fold cross-validation"))
+    }
+
+    @Test func trainFolderAndMethodsAreRead() throws {
+        let o = try BenchCommandLine.accuracyOptions([
+            "accuracy", "--train", "/data/train", "--accuracy-methods=taught,keyword", "--taught-methods", "linear,knn",
+            "--folds", "3", "--fewshot-rows", "all",
+        ])
+        #expect(o.trainDirectory == "/data/train")
+        #expect(o.methods == [.keyword, .taught])  // always in suite order
+        #expect(o.taught.methods == [.nearestNeighbours, .linear])
+        #expect(o.taught.folds == 3)
+        #expect(o.taught.promptedRowLimit == nil)
+        #expect(o.evaluation.contains("/data/train"))
+    }
+
+    @Test func mistakesNameTheOption() {
+        let cases: [([String], String)] = [
+            (["--train"], "--train needs a value"),
+            (["--accuracy-methods", "model,oracle"], "'oracle'"),
+            (["--taught-methods", "knn,svm"], "--taught-methods"),
+            (["--folds", "1"], "--folds"),
+            (["--folds", "21"], "--folds"),
+            (["--fewshot-rows", "0"], "--fewshot-rows"),
+        ]
+        for (arguments, expected) in cases {
+            #expect {
+                _ = try BenchCommandLine.accuracyOptions(arguments)
+            } throws: { error in
+                "\(error)".contains(expected)
+            }
+        }
+    }
+}
