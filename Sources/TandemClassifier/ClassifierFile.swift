@@ -3,13 +3,17 @@ import Foundation
 /// The on-disk form of a `TaughtClassifier`: JSON, vectors packed as base64 little-endian float32.
 /// The vector heads are rebuilt on load, so only the examples, vectors and fitted numbers are stored.
 public enum ClassifierFile {
-    /// The format tag every file starts with.
-    public static let format = "tandem-classifier/1"
+    /// The format tag of the files written now.
+    public static let format = "tandem-classifier/2"
+    /// Format 1 predates `embeddingLayers`: its vectors are the model's final output. (A format-1
+    /// reader would ignore the field and embed the wrong layer, hence the new tag.)
+    static let readable = ["tandem-classifier/1", format]
 
     struct Contents: Codable {
         var format: String
         var modelSHA256: String
         var modelName: String
+        var embeddingLayers: [Int]?
         var labels: [String]
         var method: ClassifierMethod
         var methods: [ClassifierMethod]
@@ -34,6 +38,7 @@ public enum ClassifierFile {
         let bytes = floats.withUnsafeBufferPointer { Data(buffer: $0) }
         let contents = Contents(
             format: format, modelSHA256: classifier.modelSHA256, modelName: classifier.modelName,
+            embeddingLayers: classifier.embeddingLayers,
             labels: classifier.labels, method: classifier.method, methods: classifier.methods,
             threshold: classifier.threshold, fewShotCount: classifier.fewShotCount, neighbours: classifier.nearest.k,
             examples: classifier.examples, dimension: dimension, vectors: bytes.base64EncodedString(),
@@ -57,7 +62,11 @@ public enum ClassifierFile {
             throw ClassifierError.corruptFile(path: path, reason: "not classifier JSON: \(error)")
         }
         func corrupt(_ reason: String) -> ClassifierError { .corruptFile(path: path, reason: reason) }
-        guard c.format == format else { throw corrupt("format '\(c.format)', expected '\(format)'") }
+        guard readable.contains(c.format) else { throw corrupt("format '\(c.format)', expected '\(format)'") }
+        let layers = c.embeddingLayers ?? []
+        guard layers.allSatisfy({ $0 >= 0 }), layers == Array(Set(layers)).sorted() else {
+            throw corrupt("embedding layers \(layers) are not distinct ascending layer numbers")
+        }
         guard let bytes = Data(base64Encoded: c.vectors) else { throw corrupt("vectors are not base64") }
         guard c.dimension > 0, bytes.count == c.dimension * c.examples.count * MemoryLayout<Float>.size else {
             throw corrupt("\(bytes.count) vector bytes for \(c.examples.count) examples of dimension \(c.dimension)")
@@ -85,6 +94,6 @@ public enum ClassifierFile {
             modelSHA256: c.modelSHA256, modelName: c.modelName, labels: c.labels, method: c.method, methods: c.methods,
             threshold: c.threshold, examples: c.examples, vectors: vectors, fewShotCount: c.fewShotCount,
             linear: c.linear, calibration: try methods(c.calibration), ensembleWeights: try methods(c.ensembleWeights),
-            scores: c.scores, neighbours: c.neighbours)
+            scores: c.scores, neighbours: c.neighbours, embeddingLayers: layers)
     }
 }

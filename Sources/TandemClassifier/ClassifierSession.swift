@@ -17,6 +17,10 @@ public struct ClassifierSession: Sendable {
         guard sha == classifier.modelSHA256 else {
             throw ClassifierError.modelMismatch(classifierSHA256: classifier.modelSHA256, modelSHA256: sha)
         }
+        guard embedder.engine.layers == classifier.embeddingLayers else {
+            throw ClassifierError.invalidParameter(
+                name: "embedder", reason: "pools layers \(embedder.engine.layers) but the classifier was taught on \(Self.describe(classifier.embeddingLayers))")
+        }
         if let m = classifier.promptedMethodsNeeded.first, engine == nil {
             throw ClassifierError.methodUnavailable(m, reason: "it needs a language-model engine for this model")
         }
@@ -26,11 +30,14 @@ public struct ClassifierSession: Sendable {
     /// Loads a classifier file and binds it to `model` (an engine is made when a prompted method needs one).
     public static func open(path: String, model: LlamaModel, threads: Int = 0) throws -> ClassifierSession {
         let classifier = try ClassifierFile.load(path: path)
-        let embedder = try TextEmbedder(model: model, threads: threads)
+        let embedder = try TextEmbedder(model: model, threads: threads, layers: classifier.embeddingLayers)
         let engine = classifier.promptedMethodsNeeded.isEmpty ? nil
             : try Engine(model: model, parameters: ContextParameters(contextLength: 2048, sequences: 4, threads: threads))
         return try ClassifierSession(classifier: classifier, embedder: embedder, engine: engine)
     }
+
+    /// "layers [4, 15]", or "the final output".
+    static func describe(_ layers: [Int]) -> String { layers.isEmpty ? "the final output" : "layers \(layers)" }
 
     /// Every method's calibrated distribution for each text (prompted ones only when `engine` is set
     /// and the method was taught).

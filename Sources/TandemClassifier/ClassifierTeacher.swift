@@ -82,7 +82,7 @@ public struct ClassifierTeacher: Sendable {
             modelSHA256: try model.sha256(), modelName: model.info.name ?? model.info.architecture, labels: set.labels,
             method: chosen, methods: methods, threshold: threshold, examples: examples, vectors: vectors,
             fewShotCount: fewShotCount, linear: linear, calibration: summary.calibration,
-            ensembleWeights: summary.ensembleWeights, scores: summary.scores)
+            ensembleWeights: summary.ensembleWeights, scores: summary.scores, embeddingLayers: embedder.engine.layers)
         return TeachingResult(classifier: classifier, scores: summary.scores, seconds: Date().timeIntervalSince(start))
     }
 }

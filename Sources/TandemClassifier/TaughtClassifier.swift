@@ -8,6 +8,8 @@ public struct TaughtClassifier: Sendable {
     public let modelSHA256: String
     /// The model's name, for messages.
     public let modelName: String
+    /// The model layers whose pooled hidden states the vectors are (empty: the final output).
+    public let embeddingLayers: [Int]
     /// Labels (index = class id).
     public let labels: [String]
     /// The method `classify` uses by default.
@@ -41,8 +43,10 @@ public struct TaughtClassifier: Sendable {
     public init(modelSHA256: String, modelName: String, labels: [String], method: ClassifierMethod,
                 methods: [ClassifierMethod], threshold: Double, examples: [LabelledExample], vectors: [[Float]],
                 fewShotCount: Int, linear: LogisticHead?, calibration: [ClassifierMethod: Double],
-                ensembleWeights: [ClassifierMethod: Double], scores: [MethodScore], neighbours: Int = 7) {
+                ensembleWeights: [ClassifierMethod: Double], scores: [MethodScore], neighbours: Int = 7,
+                embeddingLayers: [Int] = []) {
         self.modelSHA256 = modelSHA256; self.modelName = modelName; self.labels = labels; self.method = method
+        self.embeddingLayers = embeddingLayers
         self.methods = methods; self.threshold = threshold; self.examples = examples; self.vectors = vectors
         self.fewShotCount = fewShotCount; self.linear = linear; self.calibration = calibration
         self.ensembleWeights = ensembleWeights; self.scores = scores

@@ -5,7 +5,7 @@ import TandemRuntime
 /// Cross-validation and teaching embed the same rows many times over; this keeps it to one pass.
 public actor TextEmbedder {
     /// The engine doing the work.
-    public let engine: EmbeddingEngine
+    public nonisolated let engine: EmbeddingEngine
     private var cache: [String: [Float]] = [:]
     /// Seconds spent embedding texts that were not cached.
     public private(set) var embeddingSeconds = 0.0
@@ -15,9 +15,22 @@ public actor TextEmbedder {
     /// Wraps an embedding engine.
     public init(engine: EmbeddingEngine) { self.engine = engine }
 
-    /// Loads an embedding engine (mean pooling) over `model`.
-    public init(model: LlamaModel, maxTokensPerText: Int = 256, threads: Int = 0) throws {
-        engine = try EmbeddingEngine(model: model, pooling: .mean, maxTokensPerText: maxTokensPerText, threads: threads)
+    /// Loads an embedding engine (mean pooling) over `model` that pools `layers` (nil: the
+    /// `defaultLayers` of the model; empty: the model's final output).
+    public init(model: LlamaModel, maxTokensPerText: Int = 256, threads: Int = 0, layers: [Int]? = nil) throws {
+        engine = try EmbeddingEngine(model: model, pooling: .mean, maxTokensPerText: maxTokensPerText, threads: threads,
+                                     layers: layers ?? Self.defaultLayers(layerCount: model.info.layerCount))
+    }
+
+    /// The layers classifiers are taught on unless told otherwise: one at about a seventh of the
+    /// depth (word-level features: line items, intents) and one at half of it (phrase-level:
+    /// sentiment, routing), concatenated. Small chat models' last layers are shaped for predicting
+    /// the next token; their middle layers separate labels better (SmolLM2-135M, 5-fold on the
+    /// dev fixtures: intents 0.91 → 0.95, routing 0.46 → 0.57, line items 0.46 → 0.57), and the
+    /// decode stops at the deeper one, so embedding costs about half as much.
+    public static func defaultLayers(layerCount: Int) -> [Int] {
+        guard layerCount >= 4 else { return [] }
+        return Array(Set([layerCount * 3 / 20, layerCount / 2])).sorted()
     }
 
     /// Mean seconds per embedded text so far (0 before any).

@@ -19,9 +19,19 @@ public struct NearestNeighbourHead: Sendable, Codable, Equatable {
 
     /// Indices of the `count` most similar taught vectors, most similar first.
     public func nearest(_ query: [Float], count: Int) -> [(index: Int, similarity: Float)] {
-        var scored = vectors.enumerated().map { ($0.offset, VectorMath.dot(query, $0.element)) }
-        scored.sort { $0.1 > $1.1 }
-        return Array(scored.prefix(count)).map { (index: $0.0, similarity: $0.1) }
+        // A bounded insertion list, not a full sort: `count` is a handful, the vectors thousands.
+        let count = min(count, vectors.count)
+        var top: [(index: Int, similarity: Float)] = []
+        top.reserveCapacity(count + 1)
+        guard count > 0 else { return top }
+        for (i, v) in vectors.enumerated() {
+            let s = VectorMath.dot(query, v)
+            if top.count == count, s <= top[count - 1].similarity { continue }
+            // After equal similarities, so ties keep the taught order.
+            top.insert((i, s), at: top.firstIndex { s > $0.similarity } ?? top.count)
+            if top.count > count { top.removeLast() }
+        }
+        return top
     }
 
     /// Class probabilities for one projected vector.

@@ -26,26 +26,35 @@ public final class EmbeddingEngine: Sendable {
     public let pooling: Pooling
     /// Texts longer than this many tokens are cut (with a warning).
     public let maxTokensPerText: Int
+    /// The layers whose hidden states are pooled (0-based, ascending); empty for the model's final output.
+    public let layers: [Int]
     private let worker: EmbeddingWorker
 
     /// - Parameters:
     ///   - batchTokens: most tokens decoded per call; texts are packed up to it.
     ///   - sequences: most texts per call.
+    ///   - layers: pool these layers' hidden states (each token scaled to unit RMS; the layers'
+    ///     vectors concatenated) and skip every layer above the deepest; empty pools the final
+    ///     output through llama.cpp.
     public init(model: LlamaModel, pooling: Pooling = .mean, maxTokensPerText: Int = 512,
-                batchTokens: Int = 2048, sequences: Int = 32, threads: Int = 0) throws(RuntimeError) {
+                batchTokens: Int = 2048, sequences: Int = 32, threads: Int = 0, layers: [Int] = []) throws(RuntimeError) {
         guard maxTokensPerText >= 1, maxTokensPerText <= batchTokens else {
             throw .invalidParameter(name: "max tokens per text", reason: "must be in 1...\(batchTokens)")
+        }
+        if let bad = layers.first(where: { !(0..<model.info.layerCount).contains($0) }) {
+            throw .invalidParameter(name: "embedding layer", reason: "must be in 0...\(model.info.layerCount - 1) for this model (got \(bad))")
         }
         self.model = model
         self.pooling = pooling
         self.maxTokensPerText = maxTokensPerText
+        self.layers = Array(Set(layers)).sorted()
         let context = try LlamaContext(model: model, embeddingPooling: pooling.llamaType, batchTokens: batchTokens,
-                                       sequences: sequences, threads: threads)
+                                       sequences: sequences, threads: threads, tap: layers.isEmpty ? nil : LayerTap(layers: layers))
         worker = EmbeddingWorker(context: context, executor: DecodeThreadExecutor(name: "tandem-embed"))
     }
 
-    /// Vector length.
-    public var dimension: Int { model.info.embeddingLength }
+    /// Vector length (the model's width once per pooled layer).
+    public var dimension: Int { model.info.embeddingLength * max(1, layers.count) }
 
     /// One L2-normalized vector per text, in order.
     public func embed(_ texts: [String]) async throws -> [[Float]] {
@@ -97,8 +106,14 @@ actor EmbeddingWorker {
                 end += 1
             }
             context.clearMemory()
+            context.tap?.reset()
             let rc = context.decode(batch)
             guard rc == 0 else { throw RuntimeError.decodeFailed(code: rc) }
+            if let tap = context.tap {
+                out += try pooled(tap, texts[start..<end])
+                start = end
+                continue
+            }
             for s in 0..<(end - start) {
                 guard let vector = llama_get_embeddings_seq(context.raw, Int32(s)) else {
                     throw RuntimeError.invalidParameter(name: "pooling", reason: "llama.cpp returned no pooled embedding")
@@ -112,16 +127,42 @@ actor EmbeddingWorker {
         }
         return out
     }
+
+    /// One L2-normalized vector per text from the tapped layers' rows (the batch holds the texts'
+    /// tokens one text after another).
+    private func pooled(_ tap: LayerTap, _ texts: ArraySlice<[Token]>) throws -> [[Float]] {
+        let expected = texts.reduce(0) { $0 + $1.count }
+        guard !tap.unreadable, tap.tokenCount == expected else {
+            throw RuntimeError.invalidParameter(
+                name: "embedding layers", reason: "layers \(tap.layers) gave \(tap.tokenCount) token rows for \(expected) tokens"
+                    + (tap.unreadable ? " (not a contiguous float tensor)" : "") + "; use the final layer")
+        }
+        var out: [[Float]] = []
+        var row = 0
+        for tokens in texts {
+            let range = row..<(row + tokens.count)
+            var v = switch context.parameters.pooling {
+            case LLAMA_POOLING_TYPE_LAST: tap.pooledMean((range.upperBound - 1)..<range.upperBound)
+            case LLAMA_POOLING_TYPE_CLS: tap.pooledMean(range.lowerBound..<(range.lowerBound + 1))
+            default: tap.pooledMean(range)
+            }
+            let norm = sqrt(v.reduce(0) { $0 + $1 * $1 })
+            if norm > 0 { for k in v.indices { v[k] /= norm } }
+            out.append(v)
+            row = range.upperBound
+        }
+        return out
+    }
 }
 
 extension LlamaContext {
-    /// A context that returns pooled embeddings per sequence.
+    /// A context that returns pooled embeddings per sequence (read from `tap`'s layer when given).
     convenience init(model: LlamaModel, embeddingPooling: llama_pooling_type, batchTokens: Int, sequences: Int,
-                     threads: Int) throws(RuntimeError) {
+                     threads: Int, tap: LayerTap? = nil) throws(RuntimeError) {
         var p = ContextParameters(contextLength: batchTokens, batchSize: batchTokens, microBatchSize: batchTokens,
                                   sequences: sequences, threads: threads, embeddings: true, unifiedKV: true)
         p.pooling = embeddingPooling
-        try self.init(model: model, parameters: p)
+        try self.init(model: model, parameters: p, tap: tap)
     }
 }
 

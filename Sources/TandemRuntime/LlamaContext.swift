@@ -63,8 +63,10 @@ final class LlamaContext {
     let model: LlamaModel  // freed after us, never before
     let parameters: ContextParameters
     let abort = AbortSignal()
+    /// Reads a layer's hidden states and stops each decode there (embedding contexts only).
+    let tap: LayerTap?
 
-    init(model: LlamaModel, parameters: ContextParameters) throws(RuntimeError) {
+    init(model: LlamaModel, parameters: ContextParameters, tap: LayerTap? = nil) throws(RuntimeError) {
         try parameters.validate()
         var p = llama_context_default_params()
         p.n_ctx = UInt32(parameters.contextLength * parameters.sequences)
@@ -86,10 +88,16 @@ final class LlamaContext {
             return Unmanaged<AbortSignal>.fromOpaque(data).takeUnretainedValue().flag.load(ordering: .relaxed)
         }
         p.abort_callback_data = Unmanaged.passUnretained(abort).toOpaque()
+        if let tap {
+            // Unretained: `self.tap` keeps it alive for as long as the context can call it.
+            p.cb_eval = LayerTap.callback
+            p.cb_eval_user_data = Unmanaged.passUnretained(tap).toOpaque()
+        }
         guard let raw = llama_init_from_model(model.raw, p) else { throw .contextCreationFailed(contextLength: parameters.contextLength) }
         self.raw = raw
         self.model = model
         self.parameters = parameters
+        self.tap = tap
     }
 
     deinit { llama_free(raw) }

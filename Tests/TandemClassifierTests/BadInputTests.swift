@@ -75,11 +75,14 @@ import TandemRuntime
         defer { try? FileManager.default.removeItem(atPath: path) }
         try ClassifierFile.save(classifier, to: path)
         let good = try Data(contentsOf: URL(fileURLWithPath: path))
+        let dimension = classifier.vectors[0].count
         let variants: [Data] = [
             Data("not json at all".utf8),
             good.prefix(good.count / 2),
-            Data(String(decoding: good, as: UTF8.self).replacingOccurrences(of: "tandem-classifier/1", with: "other/9").utf8),
-            Data(String(decoding: good, as: UTF8.self).replacingOccurrences(of: "\"dimension\":576", with: "\"dimension\":575").utf8),
+            Data(String(decoding: good, as: UTF8.self).replacingOccurrences(of: ClassifierFile.format, with: "other/9").utf8),
+            Data(String(decoding: good, as: UTF8.self).replacingOccurrences(
+                of: "\"dimension\":\(dimension)", with: "\"dimension\":\(dimension - 1)").utf8),
+            Data(String(decoding: good, as: UTF8.self).replacingOccurrences(of: "\"embeddingLayers\":[", with: "\"embeddingLayers\":[-3,").utf8),
         ]
         #expect(variants.allSatisfy { $0 != good }, "every variant must differ from the saved file")
         for (i, bytes) in variants.enumerated() {
@@ -92,6 +95,41 @@ import TandemRuntime
             }
         }
         #expect(throws: ClassifierError.self) { try ClassifierFile.load(path: path + ".missing") }
+    }
+}
+
+/// Classifier files name the layers their vectors come from, and a session embeds the same way.
+struct EmbeddingLayerTests {
+    @Test func aSessionRefusesAnEmbedderOfOtherLayers() async throws {
+        let embedder = try ClassifierFixtures.embedder()
+        let examples = try ClassifierFixtures.examples("intents.jsonl", textField: "text", labelField: "label", perLabel: 4)
+        let classifier = try await ClassifierTeacher(embedder: embedder, methods: [.nearestNeighbours]).teach(examples).classifier
+        #expect(classifier.embeddingLayers == TextEmbedder.defaultLayers(layerCount: 30))
+        #expect(classifier.embeddingLayers == [4, 15])
+        let finalOutput = try TextEmbedder(model: ClassifierFixtures.smolLM(), maxTokensPerText: 64, threads: 1, layers: [])
+        #expect(throws: ClassifierError.self) { try ClassifierSession(classifier: classifier, embedder: finalOutput) }
+    }
+
+    @Test func formatOneFilesMeanTheFinalOutput() async throws {
+        // A file written before layers were recorded: its vectors are the model's final output.
+        let model = try ClassifierFixtures.smolLM()
+        let finalOutput = try TextEmbedder(model: model, maxTokensPerText: 64, threads: 1, layers: [])
+        let examples = try ClassifierFixtures.examples("intents.jsonl", textField: "text", labelField: "label", perLabel: 4)
+        let classifier = try await ClassifierTeacher(embedder: finalOutput, methods: [.nearestNeighbours]).teach(examples).classifier
+        #expect(classifier.embeddingLayers == [])
+        let path = ClassifierFixtures.temporaryPath("v1.tandem")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try ClassifierFile.save(classifier, to: path)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+            .replacingOccurrences(of: ClassifierFile.format, with: "tandem-classifier/1")
+            .replacingOccurrences(of: "\"embeddingLayers\":[],", with: "")
+        #expect(!text.contains("embeddingLayers"))
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let loaded = try ClassifierFile.load(path: path)
+        #expect(loaded.embeddingLayers == [])
+        let session = try ClassifierSession.open(path: path, model: model, threads: 1)
+        #expect(session.embedder.engine.layers == [])
+        #expect(try await session.classify(["play some jazz"]).count == 1)
     }
 }
 

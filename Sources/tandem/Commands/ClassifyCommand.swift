@@ -51,7 +51,8 @@ enum ClassifyCommand: Command {
         options.context.contextLength = min(options.context.contextLength, 2048)
         let engine = classifier.promptedMethodsNeeded.isEmpty ? nil : try Engine(model: model, parameters: options.context)
         let session = try ClassifierSession(classifier: classifier,
-                                            embedder: TextEmbedder(model: model, threads: options.context.threads), engine: engine)
+                                            embedder: TextEmbedder(model: model, threads: options.context.threads,
+                                                                   layers: classifier.embeddingLayers), engine: engine)
 
         let data = input == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: input))
         var rows: [(line: Int, id: JSONValue, text: String, label: String?)] = []
