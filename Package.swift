@@ -57,6 +57,6 @@ let package = Package(
         .testTarget(name: "TandemMCPTests", dependencies: ["TandemMCP", "TandemCore"], exclude: ["Fixtures"]),
         .testTarget(name: "TandemClassifierTests", dependencies: ["TandemClassifier", "TandemRuntime", "TandemCore"]),
         .testTarget(name: "TandemOrchestratorTests",
-                    dependencies: ["TandemOrchestrator", "TandemRuntime", "TandemCore"]),
+                    dependencies: ["TandemOrchestrator", "TandemRuntime", "TandemCore", "TandemSandbox", "TandemMCP"]),
     ]
 )
