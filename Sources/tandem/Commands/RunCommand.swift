@@ -1,5 +1,6 @@
 import Foundation
 import TandemCore
+import TandemMCP
 import TandemOrchestrator
 
 /// `tandem run PLAN --input FILE.jsonl`: run a plan over every record of a JSONL file, offline.
@@ -31,6 +32,18 @@ enum RunCommand: Command {
           --prices FILE         cloud price table for the cost comparison (default: config/prices.json,
                                 else built-in list prices)
           --config DIR          directory with *.keywords.json label sets (default: config)
+          --mcp-config FILE     MCP servers for mcp steps: a JSON file as `tandem mcp` reads it, or a
+                                tandem.yaml's mcp_servers (default: ./tandem.yaml when it configures
+                                servers, else $TANDEM_CONFIG or ~/.config/tandem/config.json); the
+                                servers start only when the plan has mcp steps
+          --unsafe-no-sandbox   run code steps WITHOUT bubblewrap: the code can read and write your
+                                files and reach the network; only rlimits, the timeout and output
+                                caps apply. Every code step logs a warning. Without this flag a code
+                                step fails when bwrap is missing, with how to install it
+
+        code steps ("kind": "code", "tool": "python" or "sh", "args": {"source": ..., "input": ...})
+        run in bubblewrap with no network and no access to your files; mcp steps ("tool":
+        "SERVER.TOOL") call a configured MCP server's tool. See docs/plans.md.
 
         exit status: 0 when every record succeeded, 1 when any failed or was partial (results are
         still written), 2 for usage errors.
@@ -39,6 +52,7 @@ enum RunCommand: Command {
           tandem run examples/receipts/plan.json --input examples/receipts/sample.jsonl --out results.jsonl
           tandem run examples/receipts/plan.json --input ../shared/fixtures/receipts.jsonl --out r.jsonl \\
               --no-local-model --trace trace.json
+          tandem run plan.json --input in.jsonl --mcp-config mcp.json   # code and mcp steps
         """
 
     static let defaultModel = "models/SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -54,6 +68,8 @@ enum RunCommand: Command {
         let json = arguments.flag("--json")
         let pricesPath = try arguments.option("--prices")
         let config = try arguments.option("--config") ?? "config"
+        let mcpConfig = try arguments.option("--mcp-config")
+        let unsafeNoSandbox = arguments.flag("--unsafe-no-sandbox")
         guard let planPath = arguments.positional() else { throw UsageError("give the PLAN file to run") }
         try arguments.finish()
         guard let input else { throw UsageError("--input FILE.jsonl is required") }
@@ -65,13 +81,45 @@ enum RunCommand: Command {
             return fail("cannot read plan \(planPath): \(error.localizedDescription)")
         }
         let lines = try JSONLReader.read(path: input)
+        var mcpServers: [MCPServerConfig] = []
+        if MCPServerOption.planUsesMCP(planText) {
+            mcpServers = try MCPServerOption.resolve(mcpConfig).servers
+            if mcpServers.isEmpty {
+                return fail("\(planPath) has mcp steps but no MCP server is configured: add mcp_servers to tandem.yaml "
+                    + "or pass --mcp-config FILE (see `tandem mcp --help`)")
+            }
+        }
+        if unsafeNoSandbox {
+            FileHandle.standardError.write(Data("""
+                tandem: WARNING: --unsafe-no-sandbox: code steps run WITHOUT a sandbox, with your access to files \
+                and the network. Use it only for plans whose code you have read.\n
+                """.utf8))
+        }
         var model: (any LocalModelClient)?
         if !noModel {
             do { model = try await makeLocalModelClient(modelPath: modelPath, slots: concurrency) } catch {
                 return fail("cannot load the local model \(modelPath): \(error)\n  fetch it with `make models`, pass -m PATH, or run on the rule fallbacks with --no-local-model")
             }
         }
-        let registry = try workerRegistry(model: model, configDirectory: config)
+        let workers = try await PlanWorkers.make(model: model, configDirectory: config,
+                                                 sandbox: unsafeNoSandbox ? .unsafeNoSandbox : .bubblewrap, mcpServers: mcpServers)
+        let status: Int32
+        do {
+            status = try await execute(planText, planPath: planPath, lines: lines, input: input, registry: workers.registry,
+                                       outPath: outPath, tracePath: tracePath, json: json, prices: prices,
+                                       concurrency: concurrency, timeout: timeout)
+        } catch {
+            await workers.shutdown()
+            throw error
+        }
+        await workers.shutdown()
+        return status
+    }
+
+    /// Validates the plan against `registry`, runs it over every line, writes results, trace and summary.
+    private static func execute(_ planText: String, planPath: String, lines: [JSONLLine], input: String, registry: WorkerRegistry,
+                                outPath: String?, tracePath: String?, json: Bool, prices: PriceTable,
+                                concurrency: Int, timeout: Int) async throws -> Int32 {
         let plan: CompiledPlan
         do { plan = try PlanValidator(registry: registry).compile(text: planText) } catch {
             return fail("\(planPath): \(error)")
@@ -97,11 +145,6 @@ enum RunCommand: Command {
         let report = json ? JSONWriter.pretty(summary.json(prices: prices)) + "\n" : summary.text(prices: prices)
         if outPath == nil { FileHandle.standardError.write(Data(report.utf8)) } else { print(report, terminator: "") }
         return summary.succeeded == summary.records ? 0 : 1
-    }
-
-    /// The workers plans can use in this build: the built-in local tools and functions.
-    static func workerRegistry(model: (any LocalModelClient)?, configDirectory: String) throws -> WorkerRegistry {
-        StandardWorkers.registry(localModel: model, rules: try KeywordRuleBook(directory: configDirectory))
     }
 
     private static func loadPrices(_ path: String?, config: String) throws -> PriceTable {
