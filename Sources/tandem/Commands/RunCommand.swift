@@ -167,10 +167,9 @@ private final class ResultsFile {
     init(path: String?) throws {
         self.path = path
         guard let path else { handle = .standardOutput; return }
-        guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
-            throw PipelineError.io(path, "cannot create the results file; check the directory exists and is writable")
+        do { handle = try OutputFile.open(path) } catch {
+            throw PipelineError.io(path, "cannot create the results file (\(error.reason)); check the directory exists and is writable")
         }
-        handle = h
     }
 
     func write(_ value: JSONValue) throws {
