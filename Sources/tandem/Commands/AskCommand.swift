@@ -31,7 +31,8 @@ enum AskCommand: Command {
           --trace FILE          write the planning trace (attempts, validator errors, outcome) as JSON
           --json                print the run summary as JSON (needs --out)
           --no-local-model      run local steps on their keyword/rule fallbacks
-          -m, --model PATH      local model (default: the config's primary model, else
+          -m, --model PATH      local model (default: the first model of the config's primary role
+                                that loads, as `tandem run --config` picks it, else
                                 models/SmolLM2-135M-Instruct.Q4_1.gguf)
           --offline             (global) never contact a remote planner: templates only
 
@@ -77,15 +78,14 @@ enum AskCommand: Command {
         try Data((JSONWriter.pretty(result.json) + "\n").utf8).write(to: URL(fileURLWithPath: planPath))
         defer { if planOut == nil { try? FileManager.default.removeItem(atPath: planPath) } }
 
-        // The same path as `tandem run`, so asked plans and written plans behave alike.
-        var runArguments = [planPath, "--input", input, "--config", config.keywordsDirectory]
+        // The same path as `tandem run`, so asked plans and written plans behave alike: the same
+        // config file (its primary role picks the local model, with fallback), or none.
+        var runArguments = [planPath, "--input", input, "--config", source ?? config.keywordsDirectory]
         if let outPath { runArguments += ["--out", outPath] }
         if json { runArguments.append("--json") }
         if noModel { runArguments.append("--no-local-model") }
         if let mcpSource = mcp.source, !mcp.servers.isEmpty { runArguments += ["--mcp-config", mcpSource] }
-        if let model = modelPath ?? ModelRouter(configuration: config).localModel(for: "primary")?.spec.path {
-            runArguments += ["--model", model]
-        }
+        if let modelPath { runArguments += ["--model", modelPath] }
         var run = Arguments(runArguments)
         return try await RunCommand.run(&run)
     }

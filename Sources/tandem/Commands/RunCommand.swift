@@ -1,4 +1,5 @@
 import Foundation
+import TandemConfig
 import TandemCore
 import TandemMCP
 import TandemOrchestrator
@@ -12,11 +13,13 @@ enum RunCommand: Command {
 
         Runs the plan once per input line, several records at once, fully offline: each record's
         fields are the plan's inputs (a receipt needs "text"). Local-model steps run on the local
-        model, their independent calls decoded together in one batch; each step falls back to its
-        keyword/rule version when the model is off, fails, or returns invalid output. A bad line is
-        reported with its number and the other records are still processed. Prints a progress bar,
-        then: records/s, per-step latency p50/p95, fallback rate, accuracy when records carry labels
-        (a "fields" object), and the cost of this run's tokens locally ($0) against cloud prices.
+        model (see --config and -m), their independent calls decoded together in one batch, each
+        call recorded in the cost ledger (provider "local", $0, ok or failed; `tandem status` and
+        `tandem cost` count them); each step falls back to its keyword/rule version when the
+        model is off, fails, or returns invalid output. A bad line is reported with its number
+        and the other records are still processed. Prints a progress bar, then: records/s,
+        per-step latency p50/p95, fallback rate, accuracy when records carry labels (a "fields"
+        object), and the cost of this run's tokens locally ($0) against cloud prices.
 
         options:
           --input FILE          JSONL input, one JSON object per line (required)
@@ -24,18 +27,25 @@ enum RunCommand: Command {
                                 summary on stderr)
           --trace FILE          write every record's step traces (worker, model, tokens, cache hits,
                                 duration, fallback, error) as JSON
-          -m, --model PATH      local model (default: models/SmolLM2-135M-Instruct.Q4_1.gguf)
+          --config FILE         tandem.yaml (default: tandem.yaml when present, else built-in
+                                defaults): local-model steps use the first model of role `primary`
+                                that loads (on its device and context), going down the role's list
+                                past missing files and load errors, each logged; stderr names the
+                                model used. Its keywords_dir applies too (default: config). A
+                                directory here is the older form: the *.keywords.json label sets
+          -m, --model PATH      local model file, overriding the config (default when no config
+                                names a primary model: models/SmolLM2-135M-Instruct.Q4_1.gguf)
           --no-local-model      run on the keyword/rule fallbacks only (no model is loaded)
           --concurrency N       records in flight at once, also the model's sequence slots (default: 8)
           --timeout-ms N        per-attempt step time limit when the plan sets none (default: 120000)
           --json                print the summary as JSON (stdout; needs --out for the results)
-          --prices FILE         cloud price table for the cost comparison (default: config/prices.json,
-                                else built-in list prices)
-          --config DIR          directory with *.keywords.json label sets (default: config)
+          --prices FILE         cloud price table for the cost comparison (default: prices.json in
+                                the config's keywords_dir, else built-in list prices)
           --mcp-config FILE     MCP servers for mcp steps: a JSON file as `tandem mcp` reads it, or a
-                                tandem.yaml's mcp_servers (default: ./tandem.yaml when it configures
-                                servers, else $TANDEM_CONFIG or ~/.config/tandem/config.json); the
-                                servers start only when the plan has mcp steps
+                                tandem.yaml's mcp_servers (default: the --config file's mcp_servers;
+                                without --config, ./tandem.yaml when it configures servers, else
+                                $TANDEM_CONFIG or ~/.config/tandem/config.json); the servers start
+                                only when the plan has mcp steps
           --unsafe-no-sandbox   run code steps WITHOUT bubblewrap: the code can read and write your
                                 files and reach the network; only rlimits, the timeout and output
                                 caps apply. Every code step logs a warning. Without this flag a code
@@ -53,6 +63,7 @@ enum RunCommand: Command {
           tandem run examples/receipts/plan.json --input ../shared/fixtures/receipts.jsonl --out r.jsonl \\
               --no-local-model --trace trace.json
           tandem run plan.json --input in.jsonl --mcp-config mcp.json   # code and mcp steps
+          tandem run examples/plans/sentiment.json --input texts.jsonl --config examples/tandem.yaml
         """
 
     static let defaultModel = "models/SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -61,13 +72,13 @@ enum RunCommand: Command {
         let input = try arguments.option("--input")
         let outPath = try arguments.option("--out")
         let tracePath = try arguments.option("--trace")
-        let modelPath = try arguments.option("--model", "-m") ?? defaultModel
+        let modelPath = try arguments.option("--model", "-m")
         let noModel = arguments.flag("--no-local-model")
         let concurrency = try arguments.int("--concurrency", in: 1...256) ?? 8
         let timeout = try arguments.int("--timeout-ms", in: 1...86_400_000) ?? 120_000
         let json = arguments.flag("--json")
         let pricesPath = try arguments.option("--prices")
-        let config = try arguments.option("--config") ?? "config"
+        let configOption = try arguments.option("--config")
         let mcpConfig = try arguments.option("--mcp-config")
         let unsafeNoSandbox = arguments.flag("--unsafe-no-sandbox")
         guard let planPath = arguments.positional() else { throw UsageError("give the PLAN file to run") }
@@ -75,6 +86,7 @@ enum RunCommand: Command {
         guard let input else { throw UsageError("--input FILE.jsonl is required") }
         if json && outPath == nil { throw UsageError("--json prints the summary on stdout: give --out FILE for the results") }
 
+        let (config, configSource) = try loadConfig(configOption)
         let prices = try loadPrices(pricesPath, config: config)
         let planText: String
         do { planText = try String(contentsOfFile: planPath, encoding: .utf8) } catch {
@@ -83,7 +95,12 @@ enum RunCommand: Command {
         let lines = try JSONLReader.read(path: input)
         var mcpServers: [MCPServerConfig] = []
         if MCPServerOption.planUsesMCP(planText) {
-            mcpServers = try MCPServerOption.resolve(mcpConfig).servers
+            // The servers of the config this run reads (as `tandem ask` plans with them); only a
+            // --config FILE given explicitly stops the search there.
+            if mcpConfig == nil, let configSource { mcpServers = try MCPServerOption.servers(of: config, source: configSource) }
+            if mcpServers.isEmpty, mcpConfig != nil || configOption == nil || configSource == nil {
+                mcpServers = try MCPServerOption.resolve(mcpConfig).servers
+            }
             if mcpServers.isEmpty {
                 return fail("\(planPath) has mcp steps but no MCP server is configured: add mcp_servers to tandem.yaml "
                     + "or pass --mcp-config FILE (see `tandem mcp --help`)")
@@ -97,11 +114,11 @@ enum RunCommand: Command {
         }
         var model: (any LocalModelClient)?
         if !noModel {
-            do { model = try await makeLocalModelClient(modelPath: modelPath, slots: concurrency) } catch {
-                return fail("cannot load the local model \(modelPath): \(error)\n  fetch it with `make models`, pass -m PATH, or run on the rule fallbacks with --no-local-model")
-            }
+            do {
+                model = try await makeRunModelClient(explicitPath: modelPath, config: config, configSource: configSource, slots: concurrency)
+            } catch { return fail(error.description) }
         }
-        let workers = try await PlanWorkers.make(model: model, configDirectory: config,
+        let workers = try await PlanWorkers.make(model: model, configDirectory: config.keywordsDirectory,
                                                  sandbox: unsafeNoSandbox ? .unsafeNoSandbox : .bubblewrap, mcpServers: mcpServers)
         let status: Int32
         do {
@@ -147,9 +164,19 @@ enum RunCommand: Command {
         return summary.succeeded == summary.records ? 0 : 1
     }
 
-    private static func loadPrices(_ path: String?, config: String) throws -> PriceTable {
+    /// `--config FILE` as the other commands read it; a directory is the older form of this
+    /// option (the keyword label sets), kept so existing scripts still run.
+    private static func loadConfig(_ option: String?) throws -> (TandemConfiguration, String?) {
+        var isDirectory: ObjCBool = false
+        if let option, FileManager.default.fileExists(atPath: option, isDirectory: &isDirectory), isDirectory.boolValue {
+            return (TandemConfiguration(keywordsDirectory: option), nil)
+        }
+        return try ConfigFileOption.load(option)
+    }
+
+    private static func loadPrices(_ path: String?, config: TandemConfiguration) throws -> PriceTable {
         if let path { return try PriceTable.load(path: path) }
-        let inConfig = config + "/prices.json"
+        let inConfig = config.keywordsDirectory + "/prices.json"
         return FileManager.default.fileExists(atPath: inConfig) ? try PriceTable.load(path: inConfig) : .defaults
     }
 
