@@ -59,6 +59,6 @@ let package = Package(
         .testTarget(name: "TandemBenchTests", dependencies: ["TandemBench", "TandemClassifier"],
                     path: "benchmarks/Tests/TandemBenchTests"),
         .testTarget(name: "TandemOrchestratorTests",
-                    dependencies: ["TandemOrchestrator", "TandemRuntime", "TandemCore"]),
+                    dependencies: ["TandemOrchestrator", "TandemRuntime", "TandemCore", "TandemSandbox", "TandemMCP"]),
     ]
 )

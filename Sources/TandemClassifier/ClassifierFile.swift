@@ -1,4 +1,5 @@
 import Foundation
+import TandemCore
 
 /// The on-disk form of a `TaughtClassifier`: JSON, vectors packed as base64 little-endian float32.
 /// The vector heads are rebuilt on load, so only the examples, vectors and fitted numbers are stored.
@@ -48,7 +49,14 @@ public enum ClassifierFile {
             scores: classifier.scores)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        try encoder.encode(contents).write(to: URL(fileURLWithPath: path), options: .atomic)
+        let data = try encoder.encode(contents)
+        // Atomic replacement only over a regular file (or none): never over /dev/null or a FIFO.
+        let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
+        if type == nil || type == .typeRegular {
+            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        } else {
+            try OutputFile.write(String(decoding: data, as: UTF8.self), to: path)
+        }
     }
 
     /// Reads a classifier; a file that is not one (or is inconsistent) throws `ClassifierError.corruptFile`.

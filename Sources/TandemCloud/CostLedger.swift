@@ -36,6 +36,17 @@ public actor CostLedger {
         return entry
     }
 
+    /// Appends a call of a local model (`provider` "local", cost 0: it ran on this machine), so
+    /// `tandem status` and `tandem cost` count local requests and failures beside remote ones.
+    /// `model` is the GGUF file name; `outcome` is `ok` or `failed`.
+    @discardableResult
+    public func recordLocal(model: String, usage: TokenUsage, outcome: String) throws(CloudError) -> CostLedgerEntry {
+        let entry = CostLedgerEntry(time: Date().ISO8601Format(), provider: CostLedgerEntry.localProvider, model: model,
+                                    usage: usage, costUSD: 0, outcome: outcome)
+        try append(JSONWriter.compact(entry.json) + "\n")
+        return entry
+    }
+
     private func append(_ line: String) throws(CloudError) {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {

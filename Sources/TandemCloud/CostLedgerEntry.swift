@@ -6,11 +6,16 @@ import TandemCore
 /// `{"time":"2026-11-27T11:41:29Z","provider":"openai","model":"gpt-4o-mini","input_tokens":812,
 /// "output_tokens":95,"cost_usd":0.000179,"outcome":"ok"}`; `cost_usd` is null when the model has
 /// no price. Failed answers that still used tokens (wrong schema) are recorded with their outcome,
-/// because they cost money too.
+/// because they cost money too. Calls of local models use provider `local`, the GGUF file name as
+/// `model`, `cost_usd` 0 and outcome `ok` or `failed` (same keys, so older readers still read them).
 public struct CostLedgerEntry: Sendable, Equatable {
+    /// The `provider` of calls that ran on a local model.
+    public static let localProvider = "local"
+
+
     /// ISO 8601 UTC time of the response.
     public var time: String
-    /// `openai` or `anthropic`.
+    /// `openai`, `anthropic`, or `local` for a local model.
     public var provider: String
     /// The model name the request asked for.
     public var model: String
@@ -18,8 +23,11 @@ public struct CostLedgerEntry: Sendable, Equatable {
     public var usage: TokenUsage
     /// Dollars, or nil when the price table has no entry for the model.
     public var costUSD: Double?
-    /// `ok`, or what was wrong with the answer (`schema_mismatch`, `invalid_output`, ...).
+    /// `ok`, or what was wrong with the answer (`schema_mismatch`, `invalid_output`, `failed`, ...).
     public var outcome: String
+
+    /// True unless the outcome is `ok`.
+    public var isFailure: Bool { outcome != "ok" }
 
     /// An entry.
     public init(time: String, provider: String, model: String, usage: TokenUsage, costUSD: Double?, outcome: String) {

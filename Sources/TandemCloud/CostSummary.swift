@@ -4,6 +4,8 @@ public struct ModelCostTotals: Sendable, Equatable {
     public var model: String
     /// Requests recorded.
     public var requests: Int = 0
+    /// Requests whose outcome was not `ok` (a local call that threw, a remote answer of the wrong shape).
+    public var failures: Int = 0
     /// Input tokens, summed.
     public var inputTokens: Int = 0
     /// Output tokens, summed.
@@ -19,6 +21,7 @@ public struct ModelCostTotals: Sendable, Equatable {
     /// Adds one entry.
     public mutating func add(_ entry: CostLedgerEntry) {
         requests += 1
+        if entry.isFailure { failures += 1 }
         inputTokens += entry.usage.inputTokens
         outputTokens += entry.usage.outputTokens
         if let cost = entry.costUSD { costUSD += cost } else { unpricedRequests += 1 }
@@ -46,4 +49,7 @@ public struct CostSummary: Sendable, Equatable {
         self.total = total
         self.skippedLines = skippedLines
     }
+
+    /// The totals of `model` (nil when the ledger never saw it).
+    public func totals(for model: String) -> ModelCostTotals? { models.first { $0.model == model } }
 }

@@ -7,10 +7,12 @@ import TandemCore
 ///                               "env": {"TZ": "UTC"}, "timeout_seconds": 30}}}
 ///
 /// Other top-level keys are ignored (the file may be tandem's main config); unknown keys inside a
-/// server entry are errors, so a misspelt option never passes silently.
+/// server entry are errors, so a misspelt option never passes silently. `command` may also be one
+/// program with its arguments in `args` (`{"command": "python3", "args": ["-m", "mcp_server_time"]}`),
+/// the spelling tandem.yaml's `mcp_servers` documents.
 public enum MCPConfigFile {
     /// The keys a server entry may have.
-    static let serverKeys: Set<String> = ["command", "env", "timeout_seconds", "max_message_bytes"]
+    static let serverKeys: Set<String> = ["command", "args", "env", "timeout_seconds", "max_message_bytes"]
 
     /// Parses the file at `path`.
     public static func load(path: String) throws(MCPError) -> [MCPServerConfig] {
@@ -26,7 +28,13 @@ public enum MCPConfigFile {
         do { root = try JSONParser.parse(text) } catch {
             throw .invalidConfig(path: path, detail: "not JSON: \(error)")
         }
-        guard let servers = root["mcp_servers"] else { return [] }
+        guard let value = root["mcp_servers"] else { return [] }
+        return try Self.servers(from: value, path: path)
+    }
+
+    /// Reads the value of an `mcp_servers` key (an object of name → server), e.g. from tandem.yaml;
+    /// `path` only names the source in errors.
+    public static func servers(from servers: JSONValue, path: String) throws(MCPError) -> [MCPServerConfig] {
         guard let entries = servers.objectValue else {
             throw .invalidConfig(path: path, detail: "mcp_servers must be an object of name → server")
         }
@@ -37,10 +45,15 @@ public enum MCPConfigFile {
             if let unknown = fields.map(\.0).first(where: { !serverKeys.contains($0) }) {
                 throw .invalidConfig(path: path, detail: "\(at) has unknown key '\(unknown)' (known: \(serverKeys.sorted().joined(separator: ", ")))")
             }
-            guard let words = entry["command"]?.arrayValue, !words.isEmpty,
-                  case let command = words.compactMap(\.stringValue), command.count == words.count
+            // `command` is an argv array, or one program whose arguments are in `args`.
+            let program = entry["command"]?.stringValue.map { [JSONValue.string($0)] } ?? entry["command"]?.arrayValue ?? []
+            let words = program + (entry["args"]?.arrayValue ?? [])
+            let command = words.compactMap(\.stringValue)
+            guard !program.isEmpty, command.count == words.count, !command[0].isEmpty,
+                  entry["args"].map({ $0.arrayValue != nil }) ?? true
             else {
-                throw .invalidConfig(path: path, detail: "\(at).command must be a non-empty array of strings, e.g. [\"python3\", \"-m\", \"mcp_server_time\"]")
+                throw .invalidConfig(path: path, detail: "\(at).command must be a non-empty array of strings, e.g. [\"python3\", \"-m\", \"mcp_server_time\"], "
+                    + "or a program with its arguments in args (an array of strings)")
             }
             var config = MCPServerConfig(name: name, command: command)
             if let env = entry["env"] {

@@ -218,7 +218,7 @@ actor BatchScheduler {
                 }
             }
             let live = rows.filter { $0.job.phase != .finished }
-            for ((job, row), token) in zip(live, sampleTokens(live)) { advance(job, row: row, sampled: token) }
+            for ((job, row), token) in zip(live, ParallelSampling.sample(live, context: context)) { advance(job, row: row, sampled: token) }
         case 1:
             recoverFromFullCache(added)
         case 2:
@@ -231,23 +231,6 @@ actor BatchScheduler {
                 fail(job, RuntimeError.decodeFailed(code: rc))
             }
         }
-    }
-
-    /// Every sampled sequence's next token (nil for choice-mode rows and failed samples). With
-    /// several sequences on a machine with cores to spare the samplers run in parallel: each
-    /// owns its state, and the logits rows are looked up first, serially.
-    private func sampleTokens(_ rows: [(job: SequenceJob, row: Int32)]) -> [Token?] {
-        let work = rows.map { r in (r.job.sampler, r.job.sampler == nil ? nil : SamplerChain.logits(context, row: r.row)) }
-        var picks = [Token?](repeating: nil, count: work.count)
-        picks.withUnsafeMutableBufferPointer { out in
-            let jobs = ParallelSampling(work: work, out: out)
-            if work.count >= 4 && ProcessInfo.processInfo.activeProcessorCount >= 4 {
-                DispatchQueue.concurrentPerform(iterations: work.count) { jobs.run($0) }
-            } else {
-                for i in work.indices { jobs.run(i) }
-            }
-        }
-        return picks
     }
 
     /// Takes `job`'s next token (`sampled`, or choice mode's step on row `row`), then applies
@@ -370,16 +353,5 @@ actor BatchScheduler {
         context.removeTokens(sequence: s)
         slots[Int(s)].ledger = []
         fail(victim, RuntimeError.kvCacheFull(tokens: held + 1, contextLength: contextLength))
-    }
-}
-
-/// One sampling step's work, shared by the threads of `concurrentPerform`: index i touches only
-/// sampler i (which no other index holds) and output slot i, and the scheduler waits for all.
-private struct ParallelSampling: @unchecked Sendable {
-    let work: [(SamplerChain?, UnsafeMutablePointer<Float>?)]
-    let out: UnsafeMutableBufferPointer<Token?>
-
-    func run(_ i: Int) {
-        if let sampler = work[i].0, let logits = work[i].1 { out[i] = sampler.sample(logits: logits) }
     }
 }

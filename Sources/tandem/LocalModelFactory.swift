@@ -1,6 +1,45 @@
+import Foundation
+import TandemCloud
+import TandemConfig
+import TandemCore
 import TandemOrchestrator
+import TandemPlanner
 
-/// The local model `tandem run` and `tandem plan` use: an engine with `slots` sequences.
-func makeLocalModelClient(modelPath: String, slots: Int) async throws -> any LocalModelClient {
-    try EngineModelClient(modelPath: modelPath, slots: slots)
+/// The local model could not be loaded; the text says what was tried and what to do.
+struct LocalModelLoadError: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// The local model `tandem run` (and `tandem ask` through it) uses, every call recorded in the
+/// cost ledger: `-m PATH` when given; else the first model of the config's `primary` role that
+/// loads, going down the list past missing files and load errors (each logged); else the
+/// default model file.
+func makeRunModelClient(explicitPath: String?, config: TandemConfiguration, configSource: String?,
+                        slots: Int) async throws(LocalModelLoadError) -> any LocalModelClient {
+    let client = try await loadRunModel(explicitPath: explicitPath, config: config, configSource: configSource, slots: slots)
+    return LedgerRecordingModelClient(base: client, ledger: CostLedger())
+}
+
+private func loadRunModel(explicitPath: String?, config: TandemConfiguration, configSource: String?,
+                          slots: Int) async throws(LocalModelLoadError) -> any LocalModelClient {
+    let hint = "fetch it with `make models`, pass -m PATH, or run on the rule fallbacks with --no-local-model"
+    let role = "primary"
+    if explicitPath == nil, !config.models(for: role).isEmpty {
+        let source = configSource ?? "the config"
+        var skipped: [SkippedModel] = []
+        let loaded = await ModelRouter(configuration: config).loadLocalModel(for: role, skipped: &skipped,
+                                                                            load: ModelRouter.engineLoader(slots: slots))
+        for model in skipped { Log.warning("\(role) model '\(model.name)' skipped: \(model.reason)") }
+        guard let loaded else {
+            throw LocalModelLoadError(description: "no model of role \(role) in \(source) could be loaded ("
+                + skipped.map(\.description).joined(separator: "; ") + ")\n  fix the paths in \(source), \(hint)")
+        }
+        FileHandle.standardError.write(Data(("tandem run: local model '\(loaded.name)' (\(loaded.spec.path)): role \(role), "
+            + "choice \(loaded.position + 1) of \(loaded.candidates) in \(source)\n").utf8))
+        return loaded.client
+    }
+    let path = explicitPath ?? RunCommand.defaultModel
+    do { return try EngineModelClient(modelPath: path, slots: slots) } catch {
+        throw LocalModelLoadError(description: "cannot load the local model \(path): \(error)\n  \(hint)")
+    }
 }

@@ -61,6 +61,31 @@ struct CostLedgerTests {
         #expect(summary.skippedLines == 3)
     }
 
+    /// Local model calls share the ledger: provider "local", $0, ok/failed; a remote line written
+    /// before `failures` existed (no outcome key) still reads as a success.
+    @Test func localCallsCountRequestsAndFailuresBesideOlderRemoteLines() async throws {
+        let path = temporaryLedgerPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try #"{"time":"t","provider":"openai","model":"gpt-4o-mini","input_tokens":3,"output_tokens":4,"cost_usd":0.5}"#
+            .appending("\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let ledger = CostLedger(path: path, prices: prices)
+        let ok = try await ledger.recordLocal(model: "small.gguf", usage: TokenUsage(inputTokens: 40, outputTokens: 2), outcome: "ok")
+        try await ledger.recordLocal(model: "small.gguf", usage: TokenUsage(inputTokens: 40, outputTokens: 3), outcome: "ok")
+        try await ledger.recordLocal(model: "small.gguf", usage: .zero, outcome: "failed")
+        #expect(ok.provider == "local" && ok.costUSD == 0)
+        let summary = try CostLedger.summarize(path: path)
+        let local = try #require(summary.totals(for: "small.gguf"))
+        #expect(local.requests == 3 && local.failures == 1)
+        #expect(local.inputTokens == 80 && local.outputTokens == 5)
+        #expect(local.costUSD == 0 && local.unpricedRequests == 0, "local calls are priced at $0, not unpriced")
+        #expect(summary.totals(for: "gpt-4o-mini")?.failures == 0)
+        #expect(summary.total.requests == 4 && summary.total.failures == 1 && summary.total.costUSD == 0.5)
+        let last = try JSONParser.parse(String(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").last!))
+        #expect(last.objectValue?.map(\.0) == ["time", "provider", "model", "input_tokens", "output_tokens", "cost_usd", "outcome"],
+                "the same keys as remote lines")
+        #expect(last["provider"] == "local" && last["outcome"] == "failed" && last["cost_usd"] == 0)
+    }
+
     @Test func unwritableLedgerIsAClearError() async {
         let ledger = CostLedger(path: "/proc/tandem-no-such-dir/ledger.jsonl")
         await #expect(throws: CloudError.self) { try await ledger.record(provider: "openai", model: "m", usage: .zero) }

@@ -35,4 +35,15 @@ import TandemMCP
         }
         #expect(throws: MCPError.self) { try MCPConfigFile.load(path: "/nonexistent/tandem.json") }
     }
+
+    /// tandem.yaml's `mcp_servers` spelling: `command` a program, its arguments in `args`.
+    @Test func commandWithArgsIsTheYAMLSpelling() throws {
+        let servers = try MCPConfigFile.servers(from: ["time": ["command": "python3", "args": ["-m", "mcp_server_time"]],
+                                                       "both": ["command": ["a", "b"], "args": ["c"]]], path: "tandem.yaml")
+        #expect(servers.map(\.command) == [["python3", "-m", "mcp_server_time"], ["a", "b", "c"]])
+        for bad: JSONValue in [["x": ["command": "a", "args": "-m x"]], ["x": ["command": "", "args": ["b"]]],
+                               ["x": ["args": ["b"]]], ["x": ["command": "a", "args": [1]]]] {
+            #expect(throws: MCPError.self, "\(bad)") { try MCPConfigFile.servers(from: bad, path: "tandem.yaml") }
+        }
+    }
 }

@@ -24,11 +24,11 @@ import TandemOrchestrator
 
     @Test func catalogExportsNamesDescriptionsAndSchemas() throws {
         let catalog = FunctionRegistry.standard.catalogJSON.arrayValue ?? []
-        #expect(catalog.compactMap { $0["name"]?.stringValue } == ["check_total", "currency_parse", "normalize_date", "sum_amounts"])
+        #expect(catalog.compactMap { $0["name"]?.stringValue } == ["check_total", "currency_parse", "normalize_date", "sum_amounts", "total_by_category"])
         #expect(catalog.allSatisfy { ($0["description"]?.stringValue?.count ?? 0) > 20 && $0["args"]?["type"] == "object" && $0["result"]?["type"] == "object" })
         let full = try standardRegistry().catalogJSON
-        #expect(full["kinds"] == ["local_model", "function"])
-        #expect((full["tools"]?.arrayValue?.count ?? 0) == 10)
+        #expect(full["kinds"] == ["local_model", "function", "code"])
+        #expect((full["tools"]?.arrayValue?.count ?? 0) == 13)  // 6 local tools, 5 functions, python and sh
     }
 
     @Test func sumAmountsReadsNumbersTextAndObjects() async throws {

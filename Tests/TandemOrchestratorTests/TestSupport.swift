@@ -133,6 +133,9 @@ func compile(_ text: String, _ registry: WorkerRegistry, limits: PlanLimits = Pl
     try PlanValidator(registry: registry, limits: limits).compile(text: text)
 }
 
+/// Plan JSON as text, for `compile` and `issues`.
+func planText(_ plan: JSONValue) -> String { JSONWriter.compact(plan) }
+
 /// The issues of plan JSON text.
 func issues(_ text: String, _ registry: WorkerRegistry, limits: PlanLimits = PlanLimits()) -> [PlanIssue] {
     PlanValidator(registry: registry, limits: limits).issues(inText: text)

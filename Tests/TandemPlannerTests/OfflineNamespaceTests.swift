@@ -1,20 +1,6 @@
 import Foundation
 import Testing
 
-/// The built `tandem` binary of this configuration.
-private func tandemBinary() throws -> String {
-    #if DEBUG
-    let config = "debug"
-    #else
-    let config = "release"
-    #endif
-    let path = Fixtures.path(".build/\(config)/tandem")
-    guard FileManager.default.isExecutableFile(atPath: path) else {
-        throw PeerError(description: "\(path) is missing; build it first (`swift build -c \(config)` or `make test`)")
-    }
-    return path
-}
-
 /// The receipt pipeline in a network namespace with no interfaces but loopback: proof that
 /// offline runs need nothing from the network. `unshare -n` needs root (or user namespaces).
 /// The pipeline runs on its rule fallbacks here: with SmolLM2 on every step it takes many

@@ -1,8 +1,8 @@
 import TandemCore
 
 extension FunctionRegistry {
-    /// A registry with the built-in functions: `sum_amounts`, `check_total`, `normalize_date`,
-    /// `currency_parse`.
+    /// A registry with the built-in functions: `sum_amounts`, `total_by_category`, `check_total`,
+    /// `normalize_date`, `currency_parse`.
     public static var standard: FunctionRegistry {
         var registry = FunctionRegistry()
         // The names are fixed and distinct, so registration cannot fail.
@@ -24,6 +24,7 @@ extension FunctionRegistry {
             let (total, count, skipped) = Self.sum(args["amounts"]?.arrayValue ?? [], field: args["field"]?.stringValue ?? "amount")
             return ["total": .number(total), "count": .number(Double(count)), "skipped": .number(Double(skipped))]
         }
+        try registerCategoryTotals()
 
         try register(name: "check_total",
                      description: "Compares the sum of line-item amounts with a stated total; `matches` is true when they differ by at most `tolerance` (default 0.01), null when the total is unreadable.",

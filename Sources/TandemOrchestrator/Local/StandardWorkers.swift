@@ -1,8 +1,10 @@
 import TandemCore
+import TandemMCP
+import TandemSandbox
 
 /// The workers a default build offers: the built-in local tools (on the local model, or on their
-/// fallbacks when it is off) and the built-in functions. Kinds `code`, `mcp` and `cloud` are
-/// registered by their own modules on top of this.
+/// fallbacks when it is off), the built-in functions and sandboxed code. MCP servers' tools are
+/// added by `withMCP` when servers are configured; kind `cloud` has no worker yet.
 public enum StandardWorkers {
     /// The built-in local tools, their keyword fallbacks reading `rules`.
     public static func localTools(rules: KeywordRuleBook) -> [any LocalTool] {
@@ -10,12 +12,28 @@ public enum StandardWorkers {
          SentimentTool(rules: rules), EntitiesTool()]
     }
 
-    /// A registry with the local-model worker and the function worker.
+    /// A registry with the local-model worker, the function worker and the code worker.
+    ///
+    /// Code steps run in bubblewrap; `sandbox: .unsafeNoSandbox` (only for `--unsafe-no-sandbox`)
+    /// runs them directly on the host, with a warning on every run.
     public static func registry(localModel: (any LocalModelClient)?, rules: KeywordRuleBook,
-                                functions: FunctionRegistry = .standard) -> WorkerRegistry {
+                                functions: FunctionRegistry = .standard,
+                                sandbox: SandboxIsolation = .bubblewrap) -> WorkerRegistry {
         var registry = WorkerRegistry()
         registry.register(LocalModelWorker(model: localModel, tools: localTools(rules: rules)))
         registry.register(FunctionWorker(registry: functions))
+        registry.register(CodeWorker(isolation: sandbox))
         return registry
+    }
+
+    /// `registry` plus an `MCPWorker` over `servers` (started now, so their tools enter the
+    /// catalog the validator and planner see); unchanged when `servers` is empty. Shut the
+    /// returned hub down when the run is over.
+    public static func withMCP(_ registry: WorkerRegistry, servers: [MCPServerConfig]) async -> (WorkerRegistry, MCPHub?) {
+        guard !servers.isEmpty else { return (registry, nil) }
+        let hub = MCPHub(servers: servers)
+        var extended = registry
+        extended.register(await MCPWorker.connect(hub))
+        return (extended, hub)
     }
 }

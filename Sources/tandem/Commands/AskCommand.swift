@@ -2,6 +2,7 @@ import Foundation
 import TandemCloud
 import TandemConfig
 import TandemCore
+import TandemMCP
 import TandemOrchestrator
 import TandemPlanner
 
@@ -17,7 +18,10 @@ enum AskCommand: Command {
         most planner.max_reasks times, default 2); then, or when offline, planning is disabled or no
         planner model is configured, a keyword-selected template from examples/plans/ is used. The
         plan then runs over every input record exactly as `tandem run` runs it. stderr says which
-        path made the plan (first_try, after_reask(N) or template(NAME)).
+        path made the plan (first_try, after_reask(N) or template(NAME)). The catalog includes the
+        code tools (python, sh; run in bubblewrap) and the tools of the MCP servers in the config's
+        mcp_servers (without --config and servers in ./tandem.yaml: those of $TANDEM_CONFIG or
+        ~/.config/tandem/config.json, as `tandem mcp` reads them), named SERVER.TOOL.
 
         options:
           --input FILE          JSONL input, one JSON object per line (required)
@@ -27,7 +31,8 @@ enum AskCommand: Command {
           --trace FILE          write the planning trace (attempts, validator errors, outcome) as JSON
           --json                print the run summary as JSON (needs --out)
           --no-local-model      run local steps on their keyword/rule fallbacks
-          -m, --model PATH      local model (default: the config's primary model, else
+          -m, --model PATH      local model (default: the first model of the config's primary role
+                                that loads, as `tandem run --config` picks it, else
                                 models/SmolLM2-135M-Instruct.Q4_1.gguf)
           --offline             (global) never contact a remote planner: templates only
 
@@ -50,11 +55,20 @@ enum AskCommand: Command {
         try arguments.finish()
         guard let input else { throw UsageError("--input FILE.jsonl is required") }
 
-        let (config, _) = try ConfigFileOption.load(configPath)
+        let (config, source) = try ConfigFileOption.load(configPath)
         if config.offline { EgressPolicy.setProcessOffline(true) }
-        let registry = try RunCommand.workerRegistry(model: nil, configDirectory: config.keywordsDirectory)
-        let planner = try makePlanner(config: config, registry: registry)
-        let result = try await planner.plan(request)
+        // The planner sees the MCP servers' tools too (servers from this tandem.yaml, else where
+        // `tandem run` looks); the run below starts them again from the same file.
+        var mcp: (servers: [MCPServerConfig], source: String?) = ([], nil)
+        if let source { mcp = (try MCPServerOption.servers(of: config, source: source), source) }
+        if mcp.servers.isEmpty && configPath == nil { mcp = try MCPServerOption.resolve(nil) }
+        let workers = try await PlanWorkers.make(model: nil, configDirectory: config.keywordsDirectory, mcpServers: mcp.servers)
+        let result: PlanningResult
+        do { result = try await makePlanner(config: config, registry: workers.registry).plan(request) } catch {
+            await workers.shutdown()
+            throw error
+        }
+        await workers.shutdown()
         FileHandle.standardError.write(Data("tandem ask: plan made by \(result.trace.outcome)\n".utf8))
         if let tracePath {
             try Data((JSONWriter.pretty(["request": .string(request), "planning": result.trace.json, "plan": result.json]) + "\n").utf8)
@@ -64,14 +78,14 @@ enum AskCommand: Command {
         try Data((JSONWriter.pretty(result.json) + "\n").utf8).write(to: URL(fileURLWithPath: planPath))
         defer { if planOut == nil { try? FileManager.default.removeItem(atPath: planPath) } }
 
-        // The same path as `tandem run`, so asked plans and written plans behave alike.
-        var runArguments = [planPath, "--input", input, "--config", config.keywordsDirectory]
+        // The same path as `tandem run`, so asked plans and written plans behave alike: the same
+        // config file (its primary role picks the local model, with fallback), or none.
+        var runArguments = [planPath, "--input", input, "--config", source ?? config.keywordsDirectory]
         if let outPath { runArguments += ["--out", outPath] }
         if json { runArguments.append("--json") }
         if noModel { runArguments.append("--no-local-model") }
-        if let model = modelPath ?? ModelRouter(configuration: config).localModel(for: "primary")?.spec.path {
-            runArguments += ["--model", model]
-        }
+        if let mcpSource = mcp.source, !mcp.servers.isEmpty { runArguments += ["--mcp-config", mcpSource] }
+        if let modelPath { runArguments += ["--model", modelPath] }
         var run = Arguments(runArguments)
         return try await RunCommand.run(&run)
     }

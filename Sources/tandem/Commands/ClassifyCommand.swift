@@ -80,7 +80,7 @@ enum ClassifyCommand: Command {
                                           "method": .string(p.method.rawValue), "confident": .bool(p.isConfident)]) + "\n"
             if let truth = row.label { labelled += 1; if truth == p.label { correct += 1 } }
         }
-        if let out { try output.write(toFile: out, atomically: true, encoding: .utf8) } else { print(output, terminator: "") }
+        if let out { try OutputFile.write(output, to: out) } else { print(output, terminator: "") }
         var summary = String(format: "classified %d rows in %.2f s (%.1f items/s) with %@", rows.count, seconds,
                              Double(rows.count) / max(seconds, 1e-9), classifier.method.rawValue)
         if labelled > 0 { summary += String(format: "; accuracy %.3f on %d labelled rows", Double(correct) / Double(labelled), labelled) }

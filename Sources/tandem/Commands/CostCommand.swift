@@ -2,16 +2,18 @@ import Foundation
 import TandemCloud
 import TandemCore
 
-/// `tandem cost`: totals of the cloud cost ledger, per model.
+/// `tandem cost`: totals of the cost ledger (cloud requests and local model calls), per model.
 enum CostCommand: Command {
     static let name = "cost"
-    static let summary = "Show what cloud model requests have cost: requests, tokens and dollars per model"
+    static let summary = "Show what model requests have cost: requests, failures, tokens and dollars per model"
     static let help = """
         Usage: tandem cost [--ledger FILE] [--json]
 
         Totals the cost ledger that every cloud model request appends to (one JSON line per
-        request, failed answers that used tokens included): requests, input and output tokens
-        and US dollars, per model. Dollars are priced when the request is made, from the price
+        request, failed answers that used tokens included), and every local model call of
+        `tandem run` and `tandem ask` (provider "local", the GGUF file name as the model, $0):
+        requests, failures, input and output tokens and US dollars, per model. Dollars are
+        priced when the request is made, from the price
         table in the config (USD per 1M input/output tokens) or the built-in list; a model with
         no price shows "-" and its requests are counted as unpriced. Lines that cannot be read
         are skipped and counted, never fatal.
@@ -44,6 +46,7 @@ enum CostCommand: Command {
         func row(_ totals: ModelCostTotals) -> JSONValue {
             [
                 "model": .string(totals.model), "requests": .number(Double(totals.requests)),
+                "failures": .number(Double(totals.failures)),
                 "input_tokens": .number(Double(totals.inputTokens)), "output_tokens": .number(Double(totals.outputTokens)),
                 "cost_usd": .number(totals.costUSD), "unpriced_requests": .number(Double(totals.unpricedRequests)),
             ]
@@ -59,11 +62,11 @@ enum CostCommand: Command {
     private static func table(_ summary: CostSummary, path: String) -> String {
         var lines = ["Cost ledger: \(path)"]
         if summary.total.requests == 0 {
-            lines.append("No cloud model requests recorded yet (each cloud request appends a line here).")
+            lines.append("No model requests recorded yet (each cloud request and local model call appends a line here).")
         } else {
-            let header = ["model", "requests", "input tokens", "output tokens", "cost (USD)"]
+            let header = ["model", "requests", "failures", "input tokens", "output tokens", "cost (USD)"]
             let rows = (summary.models + [summary.total]).map { totals in
-                [totals.model, grouped(totals.requests), grouped(totals.inputTokens), grouped(totals.outputTokens),
+                [totals.model, grouped(totals.requests), grouped(totals.failures), grouped(totals.inputTokens), grouped(totals.outputTokens),
                  totals.unpricedRequests == totals.requests ? "-" : String(format: "$%.6f", totals.costUSD)]
             }
             let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }

@@ -65,7 +65,7 @@ enum EmbedCommand: Command {
                                      "embedding": .array(vector.map { .number(Double($0)) })]
             output += JSONWriter.compact(object) + "\n"
         }
-        if let out { try output.write(toFile: out, atomically: true, encoding: .utf8) } else { print(output, terminator: "") }
+        if let out { try OutputFile.write(output, to: out) } else { print(output, terminator: "") }
         let seconds = Date().timeIntervalSince(start)
         Log.info(String(format: "embedded %d texts in %.2f s (%.1f texts/s)", rows.count, seconds, Double(rows.count) / max(seconds, 1e-9)))
         if out != nil {

@@ -29,6 +29,9 @@ enum MCPCommand: Command {
                            call → {"isError", "structuredContent", "text"}
       --verbose            (global) also show the servers' stderr
 
+    Plans call the same servers' tools as mcp steps ("tool": "SERVER.TOOL"); `tandem run` and
+    `tandem plan` read this file too, after mcp_servers in ./tandem.yaml (see --mcp-config there).
+
     Exit status: 0 success, 1 the server failed or the tool reported an error, 2 usage error.
 
     examples:
@@ -132,7 +135,7 @@ enum MCPCommand: Command {
             let label = words.last { !$0.hasPrefix("-") } ?? words[0]
             configs = [MCPServerConfig(name: URL(fileURLWithPath: label).lastPathComponent, command: words)]
         } else {
-            let path = configPath ?? defaultConfigPath()
+            let path = configPath ?? MCPServerOption.defaultJSONPath
             guard FileManager.default.fileExists(atPath: path) else {
                 throw UsageError("no MCP config at \(path); create it (see `tandem mcp --help`) or pass --command")
             }
@@ -147,13 +150,6 @@ enum MCPCommand: Command {
         }
         if let timeout { for i in configs.indices { configs[i].timeout = .milliseconds(Int64(timeout * 1000)) } }
         return configs
-    }
-
-    private static func defaultConfigPath() -> String {
-        let environment = ProcessInfo.processInfo.environment
-        if let path = environment["TANDEM_CONFIG"], !path.isEmpty { return path }
-        let base = environment["XDG_CONFIG_HOME"] ?? (FileManager.default.homeDirectoryForCurrentUser.path + "/.config")
-        return base + "/tandem/config.json"
     }
 
     private static func parseArguments(_ text: String?) throws -> JSONValue {

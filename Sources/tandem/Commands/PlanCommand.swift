@@ -7,9 +7,9 @@ enum PlanCommand: Command {
     static let name = "plan"
     static let summary = "Validate a plan, draw its graph, or list the tools plans can use"
     static let help = """
-        usage: tandem plan validate FILE [--json] [--config DIR]
-               tandem plan graph FILE [--format dot|mermaid] [--config DIR]
-               tandem plan tools [--json] [--config DIR]
+        usage: tandem plan validate FILE [--json] [--config DIR] [--mcp-config FILE]
+               tandem plan graph FILE [--format dot|mermaid] [--config DIR] [--mcp-config FILE]
+               tandem plan tools [--json] [--config DIR] [--mcp-config FILE]
 
         validate   Check FILE (plan JSON, see docs/plans.md): structure, unique ids, known kinds and
                    tools, every {{reference}} resolvable, argument types against each tool's schema,
@@ -17,13 +17,19 @@ enum PlanCommand: Command {
                    pointer. Exit status 0 when valid, 1 when not.
         graph      Print FILE's dependency graph as Graphviz DOT or Mermaid text.
         tools      Print the tool catalog (kinds, names, descriptions, argument and result schemas):
-                   what the planner prompt is built from.
+                   what the planner prompt is built from. It includes the code tools (python, sh)
+                   and every configured MCP server's tools as SERVER.TOOL (the servers are started
+                   to list them).
 
         options:
           --json            validate/tools: machine-readable output ({"valid", "errors": [{"code", "step",
                             "pointer", "message"}]} for validate)
           --format FORMAT   graph: dot (default) or mermaid
           --config DIR      directory with *.keywords.json label sets (default: config)
+          --mcp-config FILE MCP servers (JSON as `tandem mcp` reads it, or tandem.yaml); default:
+                            ./tandem.yaml when it configures servers, else $TANDEM_CONFIG or
+                            ~/.config/tandem/config.json. validate/graph start them only for plans
+                            with mcp steps
 
         examples:
           tandem plan validate examples/receipts/plan.json
@@ -35,12 +41,15 @@ enum PlanCommand: Command {
         let json = arguments.flag("--json")
         let format = try arguments.option("--format") ?? "dot"
         let config = try arguments.option("--config") ?? "config"
+        let mcpConfig = try arguments.option("--mcp-config")
         guard let action = arguments.positional() else { throw UsageError("say what to do: validate, graph or tools") }
-        let registry = try RunCommand.workerRegistry(model: nil, configDirectory: config)
         switch action {
         case "tools":
             try arguments.finish()
-            print(json ? JSONWriter.pretty(registry.catalogJSON) : toolList(registry))
+            let workers = try await PlanWorkers.make(model: nil, configDirectory: config,
+                                                     mcpServers: try MCPServerOption.resolve(mcpConfig).servers)
+            print(json ? JSONWriter.pretty(workers.registry.catalogJSON) : toolList(workers.registry))
+            await workers.shutdown()
             return 0
         case "validate", "graph":
             guard let path = arguments.positional() else { throw UsageError("\(action) needs a plan FILE") }
@@ -53,6 +62,10 @@ enum PlanCommand: Command {
                 FileHandle.standardError.write(Data("tandem: cannot read plan \(path): \(error.localizedDescription)\n".utf8))
                 return 1
             }
+            let servers = MCPServerOption.planUsesMCP(text) ? try MCPServerOption.resolve(mcpConfig).servers : []
+            let workers = try await PlanWorkers.make(model: nil, configDirectory: config, mcpServers: servers)
+            await workers.shutdown()  // validation needs only the tool list
+            let registry = workers.registry
             let compiled: CompiledPlan
             do { compiled = try PlanValidator(registry: registry).compile(text: text) } catch {
                 if json && action == "validate" { print(JSONWriter.pretty(error.json)) } else {

@@ -1,5 +1,7 @@
 import Foundation
+import TandemConfig
 import TandemCore
+import TandemMCP
 import TandemOrchestrator
 
 /// `tandem run PLAN --input FILE.jsonl`: run a plan over every record of a JSONL file, offline.
@@ -11,11 +13,13 @@ enum RunCommand: Command {
 
         Runs the plan once per input line, several records at once, fully offline: each record's
         fields are the plan's inputs (a receipt needs "text"). Local-model steps run on the local
-        model, their independent calls decoded together in one batch; each step falls back to its
-        keyword/rule version when the model is off, fails, or returns invalid output. A bad line is
-        reported with its number and the other records are still processed. Prints a progress bar,
-        then: records/s, per-step latency p50/p95, fallback rate, accuracy when records carry labels
-        (a "fields" object), and the cost of this run's tokens locally ($0) against cloud prices.
+        model (see --config and -m), their independent calls decoded together in one batch, each
+        call recorded in the cost ledger (provider "local", $0, ok or failed; `tandem status` and
+        `tandem cost` count them); each step falls back to its keyword/rule version when the
+        model is off, fails, or returns invalid output. A bad line is reported with its number
+        and the other records are still processed. Prints a progress bar, then: records/s,
+        per-step latency p50/p95, fallback rate, accuracy when records carry labels (a "fields"
+        object), and the cost of this run's tokens locally ($0) against cloud prices.
 
         options:
           --input FILE          JSONL input, one JSON object per line (required)
@@ -23,14 +27,33 @@ enum RunCommand: Command {
                                 summary on stderr)
           --trace FILE          write every record's step traces (worker, model, tokens, cache hits,
                                 duration, fallback, error) as JSON
-          -m, --model PATH      local model (default: models/SmolLM2-135M-Instruct.Q4_1.gguf)
+          --config FILE         tandem.yaml (default: tandem.yaml when present, else built-in
+                                defaults): local-model steps use the first model of role `primary`
+                                that loads (on its device and context), going down the role's list
+                                past missing files and load errors, each logged; stderr names the
+                                model used. Its keywords_dir applies too (default: config). A
+                                directory here is the older form: the *.keywords.json label sets
+          -m, --model PATH      local model file, overriding the config (default when no config
+                                names a primary model: models/SmolLM2-135M-Instruct.Q4_1.gguf)
           --no-local-model      run on the keyword/rule fallbacks only (no model is loaded)
           --concurrency N       records in flight at once, also the model's sequence slots (default: 8)
           --timeout-ms N        per-attempt step time limit when the plan sets none (default: 120000)
           --json                print the summary as JSON (stdout; needs --out for the results)
-          --prices FILE         cloud price table for the cost comparison (default: config/prices.json,
-                                else built-in list prices)
-          --config DIR          directory with *.keywords.json label sets (default: config)
+          --prices FILE         cloud price table for the cost comparison (default: prices.json in
+                                the config's keywords_dir, else built-in list prices)
+          --mcp-config FILE     MCP servers for mcp steps: a JSON file as `tandem mcp` reads it, or a
+                                tandem.yaml's mcp_servers (default: the --config file's mcp_servers;
+                                without --config, ./tandem.yaml when it configures servers, else
+                                $TANDEM_CONFIG or ~/.config/tandem/config.json); the servers start
+                                only when the plan has mcp steps
+          --unsafe-no-sandbox   run code steps WITHOUT bubblewrap: the code can read and write your
+                                files and reach the network; only rlimits, the timeout and output
+                                caps apply. Every code step logs a warning. Without this flag a code
+                                step fails when bwrap is missing, with how to install it
+
+        code steps ("kind": "code", "tool": "python" or "sh", "args": {"source": ..., "input": ...})
+        run in bubblewrap with no network and no access to your files; mcp steps ("tool":
+        "SERVER.TOOL") call a configured MCP server's tool. See docs/plans.md.
 
         exit status: 0 when every record succeeded, 1 when any failed or was partial (results are
         still written), 2 for usage errors.
@@ -39,6 +62,8 @@ enum RunCommand: Command {
           tandem run examples/receipts/plan.json --input examples/receipts/sample.jsonl --out results.jsonl
           tandem run examples/receipts/plan.json --input ../shared/fixtures/receipts.jsonl --out r.jsonl \\
               --no-local-model --trace trace.json
+          tandem run plan.json --input in.jsonl --mcp-config mcp.json   # code and mcp steps
+          tandem run examples/plans/sentiment.json --input texts.jsonl --config examples/tandem.yaml
         """
 
     static let defaultModel = "models/SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -47,31 +72,71 @@ enum RunCommand: Command {
         let input = try arguments.option("--input")
         let outPath = try arguments.option("--out")
         let tracePath = try arguments.option("--trace")
-        let modelPath = try arguments.option("--model", "-m") ?? defaultModel
+        let modelPath = try arguments.option("--model", "-m")
         let noModel = arguments.flag("--no-local-model")
         let concurrency = try arguments.int("--concurrency", in: 1...256) ?? 8
         let timeout = try arguments.int("--timeout-ms", in: 1...86_400_000) ?? 120_000
         let json = arguments.flag("--json")
         let pricesPath = try arguments.option("--prices")
-        let config = try arguments.option("--config") ?? "config"
+        let configOption = try arguments.option("--config")
+        let mcpConfig = try arguments.option("--mcp-config")
+        let unsafeNoSandbox = arguments.flag("--unsafe-no-sandbox")
         guard let planPath = arguments.positional() else { throw UsageError("give the PLAN file to run") }
         try arguments.finish()
         guard let input else { throw UsageError("--input FILE.jsonl is required") }
         if json && outPath == nil { throw UsageError("--json prints the summary on stdout: give --out FILE for the results") }
 
+        let (config, configSource) = try loadConfig(configOption)
         let prices = try loadPrices(pricesPath, config: config)
         let planText: String
         do { planText = try String(contentsOfFile: planPath, encoding: .utf8) } catch {
             return fail("cannot read plan \(planPath): \(error.localizedDescription)")
         }
         let lines = try JSONLReader.read(path: input)
-        var model: (any LocalModelClient)?
-        if !noModel {
-            do { model = try await makeLocalModelClient(modelPath: modelPath, slots: concurrency) } catch {
-                return fail("cannot load the local model \(modelPath): \(error)\n  fetch it with `make models`, pass -m PATH, or run on the rule fallbacks with --no-local-model")
+        var mcpServers: [MCPServerConfig] = []
+        if MCPServerOption.planUsesMCP(planText) {
+            // The servers of the config this run reads (as `tandem ask` plans with them); only a
+            // --config FILE given explicitly stops the search there.
+            if mcpConfig == nil, let configSource { mcpServers = try MCPServerOption.servers(of: config, source: configSource) }
+            if mcpServers.isEmpty, mcpConfig != nil || configOption == nil || configSource == nil {
+                mcpServers = try MCPServerOption.resolve(mcpConfig).servers
+            }
+            if mcpServers.isEmpty {
+                return fail("\(planPath) has mcp steps but no MCP server is configured: add mcp_servers to tandem.yaml "
+                    + "or pass --mcp-config FILE (see `tandem mcp --help`)")
             }
         }
-        let registry = try workerRegistry(model: model, configDirectory: config)
+        if unsafeNoSandbox {
+            FileHandle.standardError.write(Data("""
+                tandem: WARNING: --unsafe-no-sandbox: code steps run WITHOUT a sandbox, with your access to files \
+                and the network. Use it only for plans whose code you have read.\n
+                """.utf8))
+        }
+        var model: (any LocalModelClient)?
+        if !noModel {
+            do {
+                model = try await makeRunModelClient(explicitPath: modelPath, config: config, configSource: configSource, slots: concurrency)
+            } catch { return fail(error.description) }
+        }
+        let workers = try await PlanWorkers.make(model: model, configDirectory: config.keywordsDirectory,
+                                                 sandbox: unsafeNoSandbox ? .unsafeNoSandbox : .bubblewrap, mcpServers: mcpServers)
+        let status: Int32
+        do {
+            status = try await execute(planText, planPath: planPath, lines: lines, input: input, registry: workers.registry,
+                                       outPath: outPath, tracePath: tracePath, json: json, prices: prices,
+                                       concurrency: concurrency, timeout: timeout)
+        } catch {
+            await workers.shutdown()
+            throw error
+        }
+        await workers.shutdown()
+        return status
+    }
+
+    /// Validates the plan against `registry`, runs it over every line, writes results, trace and summary.
+    private static func execute(_ planText: String, planPath: String, lines: [JSONLLine], input: String, registry: WorkerRegistry,
+                                outPath: String?, tracePath: String?, json: Bool, prices: PriceTable,
+                                concurrency: Int, timeout: Int) async throws -> Int32 {
         let plan: CompiledPlan
         do { plan = try PlanValidator(registry: registry).compile(text: planText) } catch {
             return fail("\(planPath): \(error)")
@@ -99,14 +164,19 @@ enum RunCommand: Command {
         return summary.succeeded == summary.records ? 0 : 1
     }
 
-    /// The workers plans can use in this build: the built-in local tools and functions.
-    static func workerRegistry(model: (any LocalModelClient)?, configDirectory: String) throws -> WorkerRegistry {
-        StandardWorkers.registry(localModel: model, rules: try KeywordRuleBook(directory: configDirectory))
+    /// `--config FILE` as the other commands read it; a directory is the older form of this
+    /// option (the keyword label sets), kept so existing scripts still run.
+    private static func loadConfig(_ option: String?) throws -> (TandemConfiguration, String?) {
+        var isDirectory: ObjCBool = false
+        if let option, FileManager.default.fileExists(atPath: option, isDirectory: &isDirectory), isDirectory.boolValue {
+            return (TandemConfiguration(keywordsDirectory: option), nil)
+        }
+        return try ConfigFileOption.load(option)
     }
 
-    private static func loadPrices(_ path: String?, config: String) throws -> PriceTable {
+    private static func loadPrices(_ path: String?, config: TandemConfiguration) throws -> PriceTable {
         if let path { return try PriceTable.load(path: path) }
-        let inConfig = config + "/prices.json"
+        let inConfig = config.keywordsDirectory + "/prices.json"
         return FileManager.default.fileExists(atPath: inConfig) ? try PriceTable.load(path: inConfig) : .defaults
     }
 
@@ -124,10 +194,9 @@ private final class ResultsFile {
     init(path: String?) throws {
         self.path = path
         guard let path else { handle = .standardOutput; return }
-        guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
-            throw PipelineError.io(path, "cannot create the results file; check the directory exists and is writable")
+        do { handle = try OutputFile.open(path) } catch {
+            throw PipelineError.io(path, "cannot create the results file (\(error.reason)); check the directory exists and is writable")
         }
-        handle = h
     }
 
     func write(_ value: JSONValue) throws {

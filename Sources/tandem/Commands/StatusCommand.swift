@@ -2,35 +2,50 @@ import Foundation
 import TandemCloud
 import TandemConfig
 import TandemCore
+import TandemPlanner
 
 /// `tandem status`: every configured model, whether it can be used, and what it has cost.
 enum StatusCommand: Command {
     static let name = "status"
-    static let summary = "Show every configured model: backend, file/memory, reachability, requests, failures, cost"
+    static let summary = "Show every configured model: backend, loaded/memory, reachability, requests, failures, cost"
     static let help = """
-        usage: tandem status [--config FILE] [--json]
+        usage: tandem status [--config FILE] [--load] [--ledger FILE] [--json]
 
-        Lists every model in the config with its roles. Local models: the file, its size (the
-        memory it needs, roughly) and whether it exists; this command loads nothing, so "loaded" is
-        always no. Remote models: reachable or not by a GET of base_url/v1/models (2 s timeout;
-        skipped when offline), and requests, failures and cost from the cost ledger
-        (~/.local/share/tandem/costs.jsonl or TANDEM_COST_LEDGER).
+        Lists every model in the config with its roles.
+
+        Local models, by default (cheap: nothing is loaded): the file, whether it exists, and its
+        size as a rough memory figure; "loaded" is null ("not checked"). With --load each local
+        model is loaded for real on its configured device (one at a time, freed after): loaded
+        true/false with the error when not, the backend and device actually used, the layers
+        offloaded to a GPU, memory = the bytes of its tensors as llama.cpp counts them, and the
+        load time.
+
+        Remote models: reachable or not by a GET of base_url/v1/models (2 s timeout; skipped when
+        offline). Requests, failures and cost of every model come from the cost ledger, where
+        `tandem run` and `tandem ask` also record each local model call (provider "local",
+        matched by the GGUF file name, $0).
 
         options:
           --config FILE   config file (default: tandem.yaml when present, else built-in defaults)
+          --load          load each local model and report what loading showed (slower)
+          --ledger FILE   the cost ledger (default: $TANDEM_COST_LEDGER, else
+                          ${XDG_CACHE_HOME:-~/.cache}/tandem/cost-ledger.jsonl)
           --json          print the table as JSON
 
         examples:
           tandem status
+          tandem status --load --config examples/tandem.yaml
           tandem --offline status --config examples/tandem.yaml --json
         """
 
     static func run(_ arguments: inout Arguments) async throws -> Int32 {
         let configPath = try arguments.option("--config")
+        let load = arguments.flag("--load")
+        let ledgerPath = try arguments.option("--ledger") ?? CostLedger.defaultPath()
         let json = arguments.flag("--json")
         try arguments.finish()
         let (config, source) = try ConfigFileOption.load(configPath)
-        let ledger = try? CostLedger.summarize(path: CostLedger.defaultPath())
+        let ledger = try? CostLedger.summarize(path: ledgerPath)
         let offline = EgressPolicy.current.isOffline || config.offline
         var rows: [JSONValue] = []
         for model in config.models {
@@ -39,28 +54,51 @@ enum StatusCommand: Command {
                                               ("roles", .array(roles.map { .string($0) }))]
             switch model.backend {
             case .local(let local):
-                let size = (try? FileManager.default.attributesOfItem(atPath: local.path)[.size] as? NSNumber)?.int64Value
-                row += [("path", .string(local.path)), ("loaded", false), ("file_present", .bool(size != nil)),
-                        ("memory_mb", size.map { .number(Double($0 / 1_048_576)) } ?? .null), ("device", .string(local.device))]
+                row += localFields(local, load: load)
+                row += ledgerFields(ledger?.totals(for: URL(fileURLWithPath: local.path).lastPathComponent))
             case .remote(let cloud):
                 let reachable: JSONValue = offline ? .string("skipped (offline)") : .bool(await isReachable(cloud))
-                let totals = ledger?.models.first { $0.model == cloud.model }
-                row += [("model", .string(cloud.model)), ("base_url", .string(cloud.baseURL)), ("reachable", reachable),
-                        ("requests", .number(Double(totals?.requests ?? 0))), ("cost_usd", .number(totals?.costUSD ?? 0))]
+                row += [("model", .string(cloud.model)), ("base_url", .string(cloud.baseURL)), ("reachable", reachable)]
+                row += ledgerFields(ledger?.totals(for: cloud.model))
             }
             rows.append(.object(row))
         }
         if json {
-            print(JSONWriter.pretty(["config": source.map { .string($0) } ?? .null, "offline": .bool(offline), "models": .array(rows)]))
+            print(JSONWriter.pretty(["config": source.map { .string($0) } ?? .null, "offline": .bool(offline), "load": .bool(load),
+                                     "ledger": .string(ledgerPath), "models": .array(rows)]))
             return 0
         }
         print("config: \(source ?? "(none: built-in defaults)")\(offline ? "  [offline]" : "")")
+        print(load ? "local models: loaded for real (--load): memory = tensor bytes"
+                   : "local models: not loaded (cheap check: memory = file size); --load loads each one")
         if rows.isEmpty { print("no models configured; see examples/tandem.yaml") }
         for row in rows {
-            let fields = row.objectValue!.dropFirst().map { "\($0.0)=\(JSONWriter.compact($0.1))" }.joined(separator: " ")
-            print("\(row["name"]!.stringValue!): \(fields)")
+            let fields = row.objectValue!.dropFirst().compactMap { key, value -> String? in
+                if key == "loaded", value.isNull { return "loaded=not-checked" }
+                return value.isNull ? nil : "\(key)=\(JSONWriter.compact(value))"
+            }
+            print("\(row["name"]!.stringValue!): \(fields.joined(separator: " "))")
         }
         return 0
+    }
+
+    /// The file check, plus what loading showed when `load` is set.
+    private static func localFields(_ local: LocalModelSpec, load: Bool) -> [(String, JSONValue)] {
+        let size = (try? FileManager.default.attributesOfItem(atPath: local.path)[.size] as? NSNumber)?.int64Value
+        let common: [(String, JSONValue)] = [("path", .string(local.path)), ("file_present", .bool(size != nil)),
+                                             ("device", .string(local.device))]
+        guard load else {
+            return common + [("loaded", .null), ("memory_mb", size.map { .number(Double($0 / 1_048_576)) } ?? .null),
+                             ("memory_source", .string("file size (not loaded)"))]
+        }
+        let probe = LocalModelProbe.probe(local)
+        return common + probe.fields + [("memory_source", probe.loaded ? .string("llama_model_size") : .null)]
+    }
+
+    /// Requests, failures and dollars from the ledger (zeros when it never saw the model).
+    private static func ledgerFields(_ totals: ModelCostTotals?) -> [(String, JSONValue)] {
+        [("requests", .number(Double(totals?.requests ?? 0))), ("failures", .number(Double(totals?.failures ?? 0))),
+         ("cost_usd", .number(totals?.costUSD ?? 0))]
     }
 
     /// A cheap GET of the model list; any HTTP answer means the server is there.

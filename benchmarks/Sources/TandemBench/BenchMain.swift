@@ -102,7 +102,7 @@ public enum BenchMain {
         do {
             let url = URL(fileURLWithPath: path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
+            try OutputFile.write(text, to: url.path)
         } catch { throw .writeFailed(path: path, reason: error.localizedDescription) }
     }
 }

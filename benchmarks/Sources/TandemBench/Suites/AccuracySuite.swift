@@ -128,7 +128,7 @@ enum AccuracySuite {
 
     private static func writeRows(_ rows: [JSONValue], to path: String, report: inout SuiteReport) {
         let text = rows.map { JSONWriter.compact($0) }.joined(separator: "\n") + "\n"
-        do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
+        do { try OutputFile.write(text, to: path) } catch {
             report.fail(BenchError.writeFailed(path: path, reason: error.localizedDescription).description)
         }
     }

@@ -1,0 +1,24 @@
+import TandemMCP
+import TandemOrchestrator
+import TandemSandbox
+
+/// The workers a command validates and runs plans with: the built-in local tools, functions and
+/// sandboxed code, plus the tools of the configured MCP servers. Call `shutdown()` when done, so
+/// the servers are stopped rather than left to notice their closed stdin.
+struct PlanWorkers {
+    /// The catalog the validator and the planner see, and the workers the executor calls.
+    let registry: WorkerRegistry
+    private let hub: MCPHub?
+
+    /// Starts the MCP servers in `mcpServers` (none: no `mcp` worker) and lists their tools.
+    static func make(model: (any LocalModelClient)?, configDirectory: String, sandbox: SandboxIsolation = .bubblewrap,
+                     mcpServers: [MCPServerConfig] = []) async throws -> PlanWorkers {
+        let standard = StandardWorkers.registry(localModel: model, rules: try KeywordRuleBook(directory: configDirectory),
+                                                sandbox: sandbox)
+        let (registry, hub) = await StandardWorkers.withMCP(standard, servers: mcpServers)
+        return PlanWorkers(registry: registry, hub: hub)
+    }
+
+    /// Stops the MCP servers.
+    func shutdown() async { await hub?.shutdown() }
+}
