@@ -31,7 +31,8 @@ let package = Package(
         .target(name: "TandemMCP", dependencies: ["TandemCore"]),
         // tandem.yaml (libyaml through CYaml), and the planner, model router and query classifier on top.
         .target(name: "TandemConfig", dependencies: ["CYaml", "TandemCore", "TandemCloud"]),
-        .target(name: "TandemPlanner", dependencies: ["TandemConfig", "TandemCore", "TandemCloud", "TandemOrchestrator", "TandemRuntime"]),
+        .target(name: "TandemPlanner", dependencies: ["TandemConfig", "TandemCore", "TandemCloud", "TandemOrchestrator", "TandemRuntime",
+                                                   "TandemClassifier"]),
         // Classifiers taught from labelled examples: embeddings heads, few-shot, ensemble.
         .target(name: "TandemClassifier", dependencies: ["TandemCore", "TandemRuntime"]),
         // Plans, validation and the DAG executor; local models come in through `LocalModelClient`.
@@ -49,7 +50,8 @@ let package = Package(
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"]),
         .testTarget(name: "TandemConfigTests", dependencies: ["TandemConfig", "TandemCore"]),
         .testTarget(name: "TandemPlannerTests",
-                    dependencies: ["TandemPlanner", "TandemConfig", "TandemOrchestrator", "TandemCloud", "TandemRuntime", "TandemCore"],
+                    dependencies: ["TandemPlanner", "TandemConfig", "TandemOrchestrator", "TandemCloud", "TandemRuntime", "TandemCore",
+                                   "TandemClassifier"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "TandemRuntimeTests", dependencies: ["TandemRuntime", "TandemCore"]),
         .testTarget(name: "TandemCloudTests", dependencies: ["TandemCloud", "TandemCore"], exclude: ["Fixtures"]),

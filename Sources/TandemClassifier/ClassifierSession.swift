@@ -13,10 +13,7 @@ public struct ClassifierSession: Sendable {
 
     /// Binds `classifier` to `embedder`'s model, checking the model's sha256.
     public init(classifier: TaughtClassifier, embedder: TextEmbedder, engine: Engine? = nil) throws {
-        let sha = try embedder.engine.model.sha256()
-        guard sha == classifier.modelSHA256 else {
-            throw ClassifierError.modelMismatch(classifierSHA256: classifier.modelSHA256, modelSHA256: sha)
-        }
+        try Self.checkModel(classifier, embedder.engine.model)
         guard embedder.engine.layers == classifier.embeddingLayers else {
             throw ClassifierError.invalidParameter(
                 name: "embedder", reason: "pools layers \(embedder.engine.layers) but the classifier was taught on \(Self.describe(classifier.embeddingLayers))")
@@ -30,10 +27,20 @@ public struct ClassifierSession: Sendable {
     /// Loads a classifier file and binds it to `model` (an engine is made when a prompted method needs one).
     public static func open(path: String, model: LlamaModel, threads: Int = 0) throws -> ClassifierSession {
         let classifier = try ClassifierFile.load(path: path)
+        try checkModel(classifier, model)
         let embedder = try TextEmbedder(model: model, threads: threads, layers: classifier.embeddingLayers)
         let engine = classifier.promptedMethodsNeeded.isEmpty ? nil
             : try Engine(model: model, parameters: ContextParameters(contextLength: 2048, sequences: 4, threads: threads))
         return try ClassifierSession(classifier: classifier, embedder: embedder, engine: engine)
+    }
+
+    /// Throws `modelMismatch` unless `model` is the file `classifier` was taught with. Checked
+    /// before anything is built for the model, so a wrong model gets this message and no other.
+    public static func checkModel(_ classifier: TaughtClassifier, _ model: LlamaModel) throws {
+        let sha = try model.sha256()
+        guard sha == classifier.modelSHA256 else {
+            throw ClassifierError.modelMismatch(classifierSHA256: classifier.modelSHA256, modelSHA256: sha)
+        }
     }
 
     /// "layers [4, 15]", or "the final output".

@@ -5,7 +5,7 @@ import TandemCore
 /// key path instead of stopping at the first.
 struct ConfigurationReader {
     var issues: [ConfigIssue]
-    private static let topKeys: Set<String> = ["version", "models", "roles", "classifier", "planner", "keywords_dir",
+    private static let topKeys: Set<String> = ["version", "models", "roles", "classifier", "classifiers", "planner", "keywords_dir",
                                                "prices", "offline", "mcp_servers", "model", "cloud"]
 
     init(issues: [ConfigIssue]) { self.issues = issues }
@@ -59,6 +59,7 @@ struct ConfigurationReader {
         }
         config = Self.withDefaultRoles(config)
         if let c = root["classifier"] { config.classifier = classifier(c) }
+        if let c = root["classifiers"] { config.classifiers = taughtClassifiers(c) }
         if let p = root["planner"] { config.planner = planner(p, into: &config) }
         config.keywordsDirectory = string(root["keywords_dir"], "keywords_dir") ?? "config"
         config.pricesPath = string(root["prices"], "prices")
@@ -136,6 +137,40 @@ struct ConfigurationReader {
             if let d = t.doubleValue, (0...1).contains(d) { s.threshold = d } else { issue("classifier.threshold", "expected a number in 0...1") }
         }
         return s
+    }
+
+    private mutating func taughtClassifiers(_ v: JSONValue) -> [String: TaughtClassifierSetting] {
+        guard let pairs = v.objectValue else { issue("classifiers", "expected a mapping LABEL_SET: FILE.tandem (or {path, threshold, method})"); return [:] }
+        var out: [String: TaughtClassifierSetting] = [:]
+        for (name, value) in pairs {
+            let path = "classifiers." + name
+            if let file = value.stringValue {
+                if file.isEmpty { issue(path, "expected the path of a classifier file from `tandem teach`") } else { out[name] = TaughtClassifierSetting(path: file) }
+                continue
+            }
+            guard let entry = value.objectValue else {
+                issue(path, "expected a classifier file path or a mapping {path, threshold, method}, found \(value.typeName)"); continue
+            }
+            for (key, _) in entry where !["path", "threshold", "method"].contains(key) {
+                issue(path + "." + key, "unknown setting; known: method, path, threshold")
+            }
+            var setting = TaughtClassifierSetting(path: "")
+            if let t = value["threshold"], !t.isNull {
+                if let d = t.doubleValue, (0...1).contains(d) { setting.threshold = d } else { issue(path + ".threshold", "expected a number in 0...1") }
+            }
+            if let m = string(value["method"], path + ".method") {
+                if TaughtClassifierSetting.methods.contains(m) { setting.method = m } else {
+                    issue(path + ".method", "expected one of \(TaughtClassifierSetting.methods.joined(separator: ", "))")
+                }
+            }
+            if let file = string(value["path"], path + ".path"), !file.isEmpty {
+                setting.path = file
+                out[name] = setting
+            } else if value["path"] == nil || value["path"]?.stringValue == "" {
+                issue(path + ".path", "expected the path of a classifier file from `tandem teach`")
+            }
+        }
+        return out
     }
 
     private mutating func planner(_ v: JSONValue, into config: inout TandemConfiguration) -> PlannerSettings {

@@ -16,6 +16,9 @@ public struct TandemConfiguration: Sendable, Equatable {
     public var roles: [String: [String]]
     /// The query classifier's settings.
     public var classifier: ClassifierSettings
+    /// Taught classifier files (`tandem teach`) by label set name, asked before the model by the
+    /// labelling tools and the query classifier; empty when none are configured.
+    public var classifiers: [String: TaughtClassifierSetting]
     /// The planner's settings.
     public var planner: PlannerSettings
     /// Directory of `*.keywords.json` label sets.
@@ -30,10 +33,11 @@ public struct TandemConfiguration: Sendable, Equatable {
     /// A configuration with defaults: the small local model in every local role, no planner model.
     public init(models: [ModelSpec] = [], roles: [String: [String]] = [:], classifier: ClassifierSettings = ClassifierSettings(),
                 planner: PlannerSettings = PlannerSettings(), keywordsDirectory: String = "config", pricesPath: String? = nil,
-                offline: Bool = false, mcpServers: JSONValue? = nil) {
+                offline: Bool = false, mcpServers: JSONValue? = nil, classifiers: [String: TaughtClassifierSetting] = [:]) {
         self.models = models
         self.roles = roles
         self.classifier = classifier
+        self.classifiers = classifiers
         self.planner = planner
         self.keywordsDirectory = keywordsDirectory
         self.pricesPath = pricesPath
@@ -89,6 +93,24 @@ public struct ClassifierSettings: Sendable, Equatable {
         self.labels = labels
         self.labelSet = labelSet
         self.threshold = threshold
+    }
+}
+
+/// One taught classifier of `classifiers:`: `LABEL_SET: FILE`, or `LABEL_SET: {path, threshold, method}`.
+public struct TaughtClassifierSetting: Sendable, Equatable {
+    /// The classifier file written by `tandem teach`.
+    public var path: String
+    /// Overrides the file's confidence threshold (answers under it go to the model, then keywords).
+    public var threshold: Double?
+    /// Overrides the method the file chose (knn, centroid, linear, fewshot, zeroshot, ensemble).
+    public var method: String?
+
+    /// The method names a classifier file can hold.
+    public static let methods = ["knn", "centroid", "linear", "fewshot", "zeroshot", "ensemble"]
+
+    /// Creates a setting.
+    public init(path: String, threshold: Double? = nil, method: String? = nil) {
+        self.path = path; self.threshold = threshold; self.method = method
     }
 }
 

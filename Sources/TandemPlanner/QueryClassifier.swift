@@ -2,6 +2,8 @@ import TandemOrchestrator
 
 /// Which path labelled a request.
 public enum ClassificationSource: String, Sendable {
+    /// A taught classifier (`classifiers:` in tandem.yaml), at or above its own threshold.
+    case taught
     /// The local model's constrained choice, at or above the threshold.
     case model
     /// Keyword rules: the model was unsure, failed, or is off.
@@ -20,10 +22,13 @@ public struct QueryClassification: Sendable, Equatable {
     public var modelLabel: String?
     /// The model's probability for `modelLabel`.
     public var modelProbability: Double?
+    /// The taught classifier's method (knn, linear, …) when it decided.
+    public var method: String?
 }
 
-/// Classifies a request into task types: the local model's constrained choice (probability as
-/// confidence) when it is at least `threshold`, else the keyword rules.
+/// Classifies a request into task types: a taught classifier's answer when it is sure (its own
+/// threshold), else the local model's constrained choice (probability as confidence) when it is
+/// at least `threshold`, else the keyword rules.
 public struct QueryClassifier: Sendable {
     /// The task-type labels.
     public let labels: [String]
@@ -35,10 +40,14 @@ public struct QueryClassifier: Sendable {
     public let threshold: Double
     /// What the model is told before the labels.
     public let instructions: String
+    /// Asked first; nil when no taught classifier is configured (or its labels are not all offered).
+    public let taught: (any TaughtLabelling)?
 
-    /// A classifier; `rules` are the keyword rules for `labels` (nil: the label names' words).
+    /// A classifier; `rules` are the keyword rules for `labels` (nil: the label names' words);
+    /// `taught` is used only when every label it answers with is one of `labels`.
     public init(labels: [String], rules: KeywordRules?, model: (any LocalModelClient)?, threshold: Double,
-                instructions: String = "Classify the user's request into one task type.") {
+                instructions: String = "Classify the user's request into one task type.", taught: (any TaughtLabelling)? = nil) {
+        self.taught = taught.flatMap { Set($0.labels).isSubset(of: Set(labels)) ? $0 : nil }
         self.labels = labels
         keywords = KeywordClassifier(labels: labels, rules: rules)
         self.model = model
@@ -46,8 +55,12 @@ public struct QueryClassifier: Sendable {
         self.instructions = instructions
     }
 
-    /// Classifies `text`; a model error falls through to keywords (never thrown).
+    /// Classifies `text`; a taught classifier's or the model's error falls through (never thrown).
     public func classify(_ text: String) async -> QueryClassification {
+        if let answer = (try? await taught?.answers([text]))?.first ?? nil {
+            return QueryClassification(label: answer.label, confidence: answer.probability, source: .taught,
+                                       modelLabel: nil, modelProbability: nil, method: answer.method)
+        }
         var modelAnswer: LocalChoiceReply?
         if let model {
             modelAnswer = try? await model.choose(LocalChoiceRequest(system: instructions + "\nTask types: " + labels.joined(separator: ", "),

@@ -4,6 +4,7 @@ import TandemConfig
 import TandemCore
 import TandemOrchestrator
 import TandemPlanner
+import TandemRuntime
 
 /// The local model could not be loaded; the text says what was tried and what to do.
 struct LocalModelLoadError: Error, CustomStringConvertible {
@@ -18,6 +19,13 @@ func makeRunModelClient(explicitPath: String?, config: TandemConfiguration, conf
                         slots: Int) async throws(LocalModelLoadError) -> any LocalModelClient {
     let client = try await loadRunModel(explicitPath: explicitPath, config: config, configSource: configSource, slots: slots)
     return LedgerRecordingModelClient(base: client, ledger: CostLedger())
+}
+
+/// The model file behind a client from `makeRunModelClient` (taught classifiers embed with it),
+/// nil for a client that does not run a local GGUF file in this process.
+func loadedModel(of client: any LocalModelClient) -> LlamaModel? {
+    if let recording = client as? LedgerRecordingModelClient { return loadedModel(of: recording.base) }
+    return (client as? EngineModelClient)?.engine.model
 }
 
 private func loadRunModel(explicitPath: String?, config: TandemConfiguration, configSource: String?,

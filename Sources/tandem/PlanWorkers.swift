@@ -10,11 +10,12 @@ struct PlanWorkers {
     let registry: WorkerRegistry
     private let hub: MCPHub?
 
-    /// Starts the MCP servers in `mcpServers` (none: no `mcp` worker) and lists their tools.
+    /// Starts the MCP servers in `mcpServers` (none: no `mcp` worker) and lists their tools; the
+    /// labelling tools ask the `taught` classifiers first.
     static func make(model: (any LocalModelClient)?, configDirectory: String, sandbox: SandboxIsolation = .bubblewrap,
-                     mcpServers: [MCPServerConfig] = []) async throws -> PlanWorkers {
+                     mcpServers: [MCPServerConfig] = [], taught: TaughtClassifiers = .none) async throws -> PlanWorkers {
         let standard = StandardWorkers.registry(localModel: model, rules: try KeywordRuleBook(directory: configDirectory),
-                                                sandbox: sandbox)
+                                                sandbox: sandbox, taught: taught)
         let (registry, hub) = await StandardWorkers.withMCP(standard, servers: mcpServers)
         return PlanWorkers(registry: registry, hub: hub)
     }

@@ -78,3 +78,36 @@ private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathCom
     #expect(throws: ConfigError.self) { _ = try TandemConfiguration.load(path: "/nonexistent/tandem.yaml") }
     #expect(throws: ConfigError.self) { _ = try TandemConfiguration.parse(text: "a: [1,", environment: [:]) }
 }
+
+@Test func taughtClassifiersAreReadByLabelSetWithOverrides() throws {
+    let text = """
+        classifiers:
+          line_items: classifiers/items.tandem
+          intents: {path: classifiers/intents.tandem, threshold: 0.6, method: knn}
+        """
+    let config = try TandemConfiguration.parse(text: text, environment: [:])
+    #expect(config.classifiers["line_items"] == TaughtClassifierSetting(path: "classifiers/items.tandem"))
+    #expect(config.classifiers["intents"] == TaughtClassifierSetting(path: "classifiers/intents.tandem", threshold: 0.6, method: "knn"))
+    #expect(try TandemConfiguration.parse(text: "version: 1", environment: [:]).classifiers.isEmpty)
+}
+
+@Test func badTaughtClassifierEntriesNameTheirKeyPath() {
+    let text = """
+        classifiers:
+          a: 3
+          b: {threshold: 2, method: svm, colour: red}
+          c: ""
+          d: {path: x.tandem, threshold: -1}
+        """
+    do {
+        _ = try TandemConfiguration.parse(text: text, environment: [:])
+        Issue.record("bad classifiers were accepted")
+    } catch {
+        let paths = Set(error.issues.map(\.path))
+        for expected in ["classifiers.a", "classifiers.b.path", "classifiers.b.threshold", "classifiers.b.method", "classifiers.b.colour",
+                         "classifiers.c", "classifiers.d.threshold"] {
+            #expect(paths.contains(expected), "no issue at \(expected): \(error.issues)")
+        }
+    }
+    #expect(throws: ConfigError.self) { try TandemConfiguration.parse(text: "classifiers: [a, b]", environment: [:]) }
+}

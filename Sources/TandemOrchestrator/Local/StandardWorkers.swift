@@ -6,10 +6,11 @@ import TandemSandbox
 /// fallbacks when it is off), the built-in functions and sandboxed code. MCP servers' tools are
 /// added by `withMCP` when servers are configured; kind `cloud` has no worker yet.
 public enum StandardWorkers {
-    /// The built-in local tools, their keyword fallbacks reading `rules`.
-    public static func localTools(rules: KeywordRuleBook) -> [any LocalTool] {
-        [ReceiptFieldsTool(), LineItemsTool(), CategorizeItemsTool(rules: rules), ClassifyTextTool(rules: rules),
-         SentimentTool(rules: rules), EntitiesTool()]
+    /// The built-in local tools, their keyword fallbacks reading `rules`; the labelling tools ask
+    /// `taught` classifiers first.
+    public static func localTools(rules: KeywordRuleBook, taught: TaughtClassifiers = .none) -> [any LocalTool] {
+        [ReceiptFieldsTool(), LineItemsTool(), CategorizeItemsTool(rules: rules, taught: taught),
+         ClassifyTextTool(rules: rules, taught: taught), SentimentTool(rules: rules, taught: taught), EntitiesTool()]
     }
 
     /// A registry with the local-model worker, the function worker and the code worker.
@@ -18,9 +19,9 @@ public enum StandardWorkers {
     /// runs them directly on the host, with a warning on every run.
     public static func registry(localModel: (any LocalModelClient)?, rules: KeywordRuleBook,
                                 functions: FunctionRegistry = .standard,
-                                sandbox: SandboxIsolation = .bubblewrap) -> WorkerRegistry {
+                                sandbox: SandboxIsolation = .bubblewrap, taught: TaughtClassifiers = .none) -> WorkerRegistry {
         var registry = WorkerRegistry()
-        registry.register(LocalModelWorker(model: localModel, tools: localTools(rules: rules)))
+        registry.register(LocalModelWorker(model: localModel, tools: localTools(rules: rules, taught: taught)))
         registry.register(FunctionWorker(registry: functions))
         registry.register(CodeWorker(isolation: sandbox))
         return registry

@@ -48,6 +48,7 @@ enum ClassifyCommand: Command {
         if let threshold { classifier.threshold = threshold }
         if let method { classifier.method = method }
         let model = try options.loadModel()
+        try ClassifierSession.checkModel(classifier, model)
         options.context.contextLength = min(options.context.contextLength, 2048)
         let engine = classifier.promptedMethodsNeeded.isEmpty ? nil : try Engine(model: model, parameters: options.context)
         let session = try ClassifierSession(classifier: classifier,

@@ -3,6 +3,7 @@ import TandemConfig
 import TandemCore
 import TandemMCP
 import TandemOrchestrator
+import TandemPlanner
 
 /// `tandem run PLAN --input FILE.jsonl`: run a plan over every record of a JSONL file, offline.
 enum RunCommand: Command {
@@ -118,8 +119,20 @@ enum RunCommand: Command {
                 model = try await makeRunModelClient(explicitPath: modelPath, config: config, configSource: configSource, slots: concurrency)
             } catch { return fail(error.description) }
         }
+        var taught = TaughtClassifiers.none
+        if !config.classifiers.isEmpty {
+            // Taught classifiers embed with the local model they were taught on, so they run with it.
+            if let model, let file = loadedModel(of: model) {
+                do { taught = try TaughtClassifierLoader.load(config.classifiers, model: file) } catch {
+                    return fail("\(configSource ?? "config"): \(error)\n  teach it again with `tandem teach` for this model, or remove the entry")
+                }
+            } else {
+                Log.warning("classifiers in \(configSource ?? "the config") are not used: they need the local model (--no-local-model is set)")
+            }
+        }
         let workers = try await PlanWorkers.make(model: model, configDirectory: config.keywordsDirectory,
-                                                 sandbox: unsafeNoSandbox ? .unsafeNoSandbox : .bubblewrap, mcpServers: mcpServers)
+                                                 sandbox: unsafeNoSandbox ? .unsafeNoSandbox : .bubblewrap, mcpServers: mcpServers,
+                                                 taught: taught)
         let status: Int32
         do {
             status = try await execute(planText, planPath: planPath, lines: lines, input: input, registry: workers.registry,
