@@ -16,7 +16,7 @@ public enum BenchCommandLine {
         "--chart", "-p", "-n", "-b", "-ub", "-r", "--prefix-lengths", "--prefix-reps", "--items", "--bulk-prefix",
         "--max-tokens", "--clients", "--server-slots", "--slots", "--naive-items", "--port", "--max-sequences",
         "--npp", "--ntg", "--fixtures", "--config", "--limit", "--rows-out", "--train", "--accuracy-methods",
-        "--taught-methods", "--folds", "--fewshot-rows",
+        "--taught-methods", "--folds", "--fewshot-rows", "--teach-rows",
     ]
     /// Options without a value.
     public static let flags = ["--quick", "--no-progress"]
@@ -86,6 +86,8 @@ public enum BenchCommandLine {
           --folds N               cross-validation folds without --train, 2..20 (default: 5)
           --fewshot-rows N        rows per task the prompted methods (fewshot, zeroshot) are scored
                                   on, spread over the file, or 'all' (default: 100)
+          --teach-rows N          cross-validate over at most N rows per task (the scored ones and
+                                  others spread over the file) (default: all; quick: 200)
 
         exit status: 0 when every suite ran, 1 when one failed (partial results are still printed
         and written), 2 for usage errors.

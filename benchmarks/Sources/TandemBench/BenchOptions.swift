@@ -80,6 +80,7 @@ struct BenchOptions: Sendable {
         bulkItems = 8; bulkPrefixTokens = 256; bulkClients = 4; serverSlots = 4; tandemSlots = 4; naiveItems = 2
         maxSequences = 4; batchedPrompt = 32; batchedGenerated = 16
         limit = 4
+        accuracy.teachRowLimit = 200
     }
 
     /// The sequence counts of the batched suite: 1, 2, 4, … up to `maxSequences`.

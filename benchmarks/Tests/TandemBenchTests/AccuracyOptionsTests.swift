@@ -12,6 +12,9 @@ struct AccuracyOptionsTests {
         #expect(o.taught.methods == [.nearestNeighbours, .centroid, .linear, .fewShot, .ensemble])
         #expect(o.taught.promptedRowLimit == 100)
         #expect(o.evaluation.contains("5-fold cross-validation"))
+        #expect(o.teachRowLimit == nil)
+        #expect(try BenchCommandLine.accuracyOptions(["--quick"]).teachRowLimit == 200)
+        #expect(try BenchCommandLine.accuracyOptions(["--quick", "--teach-rows", "50"]).teachRowLimit == 50)
     }
 
     @Test func trainFolderAndMethodsAreRead() throws {
@@ -35,6 +38,7 @@ struct AccuracyOptionsTests {
             (["--folds", "1"], "--folds"),
             (["--folds", "21"], "--folds"),
             (["--fewshot-rows", "0"], "--fewshot-rows"),
+            (["--teach-rows", "5"], "--teach-rows"),
         ]
         for (arguments, expected) in cases {
             #expect {

@@ -20,6 +20,9 @@ public struct AccuracyOptions: Sendable, Equatable {
     public var trainDirectory: String?
     /// Methods, folds and few-shot row cap of the taught evaluation.
     public var taught = HeldOutSettings()
+    /// Most rows of a task's file the cross-validation teaches from (`--teach-rows`; the scored rows
+    /// always among them), nil for all; `--quick` sets 200 so the smoke run stays short.
+    public var teachRowLimit: Int?
 
     /// The defaults: every method, 5-fold cross-validation, few-shot on 100 rows per task.
     public init() {}
@@ -27,7 +30,7 @@ public struct AccuracyOptions: Sendable, Equatable {
     /// How the taught rows are scored, for the report.
     public var evaluation: String {
         trainDirectory.map { "taught on \($0), scored on the fixture folder" }
-            ?? "\(taught.folds)-fold cross-validation inside the fixture folder"
+            ?? "\(taught.folds)-fold cross-validation inside the fixture folder" + (teachRowLimit.map { " (over at most \($0) rows per task)" } ?? "")
     }
 
     /// Applies one accuracy option; false when `name` is not one of them.
@@ -53,6 +56,9 @@ public struct AccuracyOptions: Sendable, Equatable {
         case "--folds":
             guard let n = Int(value), (2...20).contains(n) else { throw BenchUsageError("--folds must be an integer in 2...20, got '\(value)'") }
             taught.folds = n
+        case "--teach-rows":
+            guard let n = Int(value), n >= 10 else { throw BenchUsageError("--teach-rows must be an integer ≥ 10, got '\(value)'") }
+            teachRowLimit = n
         case "--fewshot-rows":
             if value == "all" { taught.promptedRowLimit = nil } else {
                 guard let n = Int(value), n >= 1 else { throw BenchUsageError("--fewshot-rows must be a positive integer or 'all', got '\(value)'") }

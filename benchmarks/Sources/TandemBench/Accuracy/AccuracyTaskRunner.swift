@@ -107,7 +107,8 @@ struct AccuracyTaskRunner: Sendable {
         let settings = o.accuracy.taught
         do {
             let report = try await TaughtRun(task: task).run(all: input.all, scored: input.scored, train: train, embedder: embedder,
-                                                             engine: engine, settings: settings, progress: ctx.progress)
+                                                             engine: engine, settings: settings,
+                                                             teachRowLimit: o.accuracy.teachRowLimit, progress: ctx.progress)
             out.taught = report
             out.cells[.taught] = AccuracySuite.Cell(score: report.chosen.accuracy, macroF1: report.chosen.macroF1,
                                                     itemsPerSecond: report.chosen.itemsPerSecond)

@@ -19,17 +19,28 @@ struct TaughtRun: Sendable {
     /// Evaluates; `all` is every usable row of the scored file, `scored` the suite's (possibly
     /// limited) subset of it, `train` the training folder's rows when `--train` was given.
     func run(all: [FixtureFolder.Row], scored: [FixtureFolder.Row], train: [FixtureFolder.Row]?, embedder: TextEmbedder,
-             engine: Engine?, settings: HeldOutSettings, progress: ProgressBar) async throws -> HeldOutReport {
+             engine: Engine?, settings: HeldOutSettings, teachRowLimit: Int?, progress: ProgressBar) async throws -> HeldOutReport {
         if let train {
             progress.begin("accuracy: \(task.rawValue) taught (train/test)")
             return try await TaughtEvaluation.trainTest(train: train.map(example), test: scored.map(example),
                                                         embedder: embedder, engine: engine, settings: settings)
         }
+        let all = Self.pool(all, scored: scored, limit: teachRowLimit)
         let index = Dictionary(all.enumerated().map { ($0.element.line, $0.offset) }, uniquingKeysWith: { a, _ in a })
         progress.begin("accuracy: \(task.rawValue) taught (\(settings.folds)-fold)", total: settings.folds)
         return try await TaughtEvaluation.crossValidate(
             examples: all.map(example), scoring: scored.compactMap { index[$0.line] }, embedder: embedder, engine: engine,
             settings: settings) { _, _ in progress.advance() }
+    }
+
+    /// The rows cross-validation teaches from: all, or at most `limit` of them (every scored row,
+    /// the rest spread over the file), in file order.
+    static func pool(_ all: [FixtureFolder.Row], scored: [FixtureFolder.Row], limit: Int?) -> [FixtureFolder.Row] {
+        guard let limit, limit < all.count else { return all }
+        let kept = Set(scored.map(\.line))
+        let others = all.filter { !kept.contains($0.line) }
+        let extra = Set(FixtureFolder.spread(others, limit: max(0, limit - kept.count)).map(\.line))
+        return all.filter { kept.contains($0.line) || extra.contains($0.line) }
     }
 
     /// The task's `taught` object in the suite's JSON: the chosen method's score and every method's.

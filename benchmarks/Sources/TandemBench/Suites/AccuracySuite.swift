@@ -100,7 +100,9 @@ enum AccuracySuite {
         report.notes.append("Rows: \(rowsNote)." + (methods.contains(.model) ? " Model: \(URL(fileURLWithPath: ctx.model.path).lastPathComponent), \(o.accuracySlots) sequences, \(o.accuracyInFlight) rows in flight." : "")
                             + (methods.contains(.keyword) ? " Keyword baseline: one row at a time." : ""))
         if methods.contains(.taught) {
-            report.notes.append("Taught: \(o.accuracy.evaluation); every classifier fits its heads, calibration, ensemble weights and its own method (by an inner \(o.accuracy.taught.innerFolds)-fold cross-validation) on its training rows only; `taught` is the method it picked. Prompted methods (fewshot: \(o.accuracy.taught.fewShotCount) nearest examples) on \(o.accuracy.taught.promptedRowLimit.map { "at most \($0)" } ?? "all") scored rows per task. items/s = embedding + the method, one thread pool of \(o.threads) threads.")
+            report.notes.append("Taught: \(o.accuracy.evaluation); every classifier fits its heads, calibration, ensemble weights and its own method (by an inner \(o.accuracy.taught.innerFolds)-fold cross-validation) on its training rows only; `taught` is the method it picked."
+                + (o.accuracy.taught.methods.contains(where: \.isPrompted) ? " Prompted methods (fewshot: \(o.accuracy.taught.fewShotCount) nearest examples) on \(o.accuracy.taught.promptedRowLimit.map { "at most \($0)" } ?? "all") scored rows per task." : "")
+                + " items/s = embedding + the method, \(o.threads) threads.")
         }
         if !trailing.isEmpty { report.notes.append("The model does not beat the keyword baseline on: \(trailing.joined(separator: ", ")).") }
     }
