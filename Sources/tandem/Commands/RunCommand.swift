@@ -32,8 +32,10 @@ enum RunCommand: Command {
                                 defaults): local-model steps use the first model of role `primary`
                                 that loads (on its device and context), going down the role's list
                                 past missing files and load errors, each logged; stderr names the
-                                model used. Its keywords_dir applies too (default: config). A
-                                directory here is the older form: the *.keywords.json label sets
+                                model used. Its keywords_dir applies too (default: config), and
+                                its classifiers (taught with `tandem teach` for that model) answer
+                                categorize_items, classify_text and sentiment first when they are
+                                sure. A directory here is the older form: the *.keywords.json label sets
           -m, --model PATH      local model file, overriding the config (default when no config
                                 names a primary model: models/SmolLM2-135M-Instruct.Q4_1.gguf)
           --no-local-model      run on the keyword/rule fallbacks only (no model is loaded)
@@ -124,7 +126,7 @@ enum RunCommand: Command {
             // Taught classifiers embed with the local model they were taught on, so they run with it.
             if let model, let file = loadedModel(of: model) {
                 do { taught = try TaughtClassifierLoader.load(config.classifiers, model: file) } catch {
-                    return fail("\(configSource ?? "config"): \(error)\n  teach it again with `tandem teach` for this model, or remove the entry")
+                    return fail("\(configSource ?? "config"): \(error)\n  fix or remove the entry (see docs/taught-classifiers.md)")
                 }
             } else {
                 Log.warning("classifiers in \(configSource ?? "the config") are not used: they need the local model (--no-local-model is set)")
