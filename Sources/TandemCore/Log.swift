@@ -14,7 +14,8 @@ public enum Log {
     }
 
     private static let threshold = Atomic<Int>(Level.warning.rawValue)
-    private static let sink = Mutex<(@Sendable (Level, String) -> Void)?>(nil)
+    private static let sinks = Mutex<[Int: @Sendable (Level, String) -> Void]>([:])
+    private static let nextSink = Atomic<Int>(0)
 
     /// Messages below this level are dropped.
     public static var level: Level {
@@ -22,16 +23,27 @@ public enum Log {
         set { threshold.store(newValue.rawValue, ordering: .relaxed) }
     }
 
-    /// Replaces stderr output with `handler` (tests capture warnings this way); nil restores stderr.
-    public static func setSink(_ handler: (@Sendable (Level, String) -> Void)?) {
-        sink.withLock { $0 = handler }
+    /// Sends every logged line to `handler` instead of stderr until `removeSink` (tests capture
+    /// warnings this way). Several sinks may be installed at once, by tests running in
+    /// parallel: each gets every line, so one test removing its sink never blinds another.
+    @discardableResult
+    public static func addSink(_ handler: @escaping @Sendable (Level, String) -> Void) -> Int {
+        let id = nextSink.add(1, ordering: .relaxed).newValue
+        sinks.withLock { $0[id] = handler }
+        return id
+    }
+
+    /// Removes a sink added by `addSink`; with none left, lines go to stderr again.
+    public static func removeSink(_ id: Int) {
+        _ = sinks.withLock { $0.removeValue(forKey: id) }
     }
 
     /// Logs `message` at `level`.
     public static func write(_ level: Level, _ message: @autoclosure () -> String) {
         guard level >= Self.level else { return }
         let text = message()
-        if let handler = sink.withLock({ $0 }) { handler(level, text); return }
+        let handlers = sinks.withLock { Array($0.values) }
+        if !handlers.isEmpty { for handler in handlers { handler(level, text) }; return }
         FileHandle.standardError.write(Data("tandem: \(level.tag): \(text)\n".utf8))
     }
 

@@ -30,7 +30,7 @@ import TandemRuntime
 
     @Test func labelWithSingleExampleWarnsAndStillTeaches() async throws {
         let warnings = WarningLog()
-        defer { Log.setSink(nil) }
+        defer { warnings.stop() }
         var examples = try ClassifierFixtures.examples("intents.jsonl", textField: "text", labelField: "label", perLabel: 6)
         examples.append(LabelledExample(text: "set an alarm for seven in the morning", label: "SetAlarm"))
         let result = try await ClassifierTeacher(embedder: try ClassifierFixtures.embedder()).teach(examples)
@@ -40,7 +40,7 @@ import TandemRuntime
 
     @Test func textLongerThanTheContextIsCutWithAWarning() async throws {
         let warnings = WarningLog()
-        defer { Log.setSink(nil) }
+        defer { warnings.stop() }
         let embedder = try ClassifierFixtures.embedder()
         let examples = try ClassifierFixtures.examples("intents.jsonl", textField: "text", labelField: "label", perLabel: 6)
         let classifier = try await ClassifierTeacher(embedder: embedder).teach(examples).classifier
@@ -136,8 +136,11 @@ struct EmbeddingLayerTests {
 /// Collects warnings sent to `Log` while it lives.
 final class WarningLog: Sendable {
     private let lines = Mutex<[String]>([])
+    private let sink = Mutex<Int?>(nil)
     init() {
-        Log.setSink { [self] level, message in if level == .warning { self.lines.withLock { $0.append(message) } } }
+        let id = Log.addSink { [self] level, message in if level == .warning { self.lines.withLock { $0.append(message) } } }
+        sink.withLock { $0 = id }
     }
+    func stop() { if let id = sink.withLock({ $0 }) { Log.removeSink(id) } }
     func contains(_ part: String) -> Bool { lines.withLock { $0.contains { $0.contains(part) } } }
 }

@@ -19,8 +19,8 @@ struct SecretRedactionTests {
         let lines = Mutex<[String]>([])
         let previousLevel = Log.level
         Log.level = .debug
-        Log.setSink { _, line in lines.withLock { $0.append(line) } }
-        defer { Log.setSink(nil); Log.level = previousLevel }
+        let sink = Log.addSink { _, line in lines.withLock { $0.append(line) } }
+        defer { Log.removeSink(sink); Log.level = previousLevel }
         let path = temporaryLedgerPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let ledger = CostLedger(path: path)

@@ -63,8 +63,8 @@ import TandemSandbox
     @Test func unsafeNoSandboxReachesTheHostAndWarns() async throws {
         let listener = try HostListener()
         let warnings = Mutex<[String]>([])
-        Log.setSink { level, text in if level == .warning { warnings.withLock { $0.append(text) } } }
-        defer { Log.setSink(nil) }
+        let sink = Log.addSink { level, text in if level == .warning { warnings.withLock { $0.append(text) } } }
+        defer { Log.removeSink(sink) }
         let registry = try registry(CodeWorker(isolation: .unsafeNoSandbox))
         let result = await DAGExecutor(registry: registry).run(try compile(planText(Self.connectPlan), registry),
                                                               inputs: ["port": .number(Double(listener.port))])

@@ -43,8 +43,8 @@ import TandemRuntime
         try handle.close()
 
         let warnings = Mutex<[String]>([])
-        Log.setSink { level, text in if level == .warning { warnings.withLock { $0.append(text) } } }
-        defer { Log.setSink(nil) }
+        let sink = Log.addSink { level, text in if level == .warning { warnings.withLock { $0.append(text) } } }
+        defer { Log.removeSink(sink) }
         let warm = try await TestModels.engine(sequences: 1).warmPrefix(.text(Self.prefix), store: store)
         #expect(warm.source == .computed)
         #expect(warnings.withLock { $0 }.contains { $0.contains("checksum") })
