@@ -27,21 +27,20 @@ public struct LedgerRecordingModelClient: LocalModelClient {
 
     /// Generates through `base`, then records the call.
     public func generateJSON(_ request: LocalJSONRequest) async throws -> LocalJSONReply {
-        do {
-            let reply = try await base.generateJSON(request)
-            await record(reply.usage, outcome: "ok")
-            return reply
-        } catch {
-            await record(.zero, outcome: "failed")
-            throw error
-        }
+        try await recorded({ try await base.generateJSON(request) }, usage: \.usage)
     }
 
     /// Chooses through `base`, then records the call.
     public func choose(_ request: LocalChoiceRequest) async throws -> LocalChoiceReply {
+        try await recorded({ try await base.choose(request) }, usage: \.usage)
+    }
+
+    /// Runs `call` and records it: its usage when it answers, a failed call when it throws.
+    private func recorded<Reply>(_ call: () async throws -> Reply,
+                                 usage: KeyPath<Reply, TandemOrchestrator.TokenUsage>) async throws -> Reply {
         do {
-            let reply = try await base.choose(request)
-            await record(reply.usage, outcome: "ok")
+            let reply = try await call()
+            await record(reply[keyPath: usage], outcome: "ok")
             return reply
         } catch {
             await record(.zero, outcome: "failed")

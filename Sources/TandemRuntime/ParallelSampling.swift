@@ -15,7 +15,7 @@ struct ParallelSampling: @unchecked Sendable {
         var picks = [Token?](repeating: nil, count: work.count)
         picks.withUnsafeMutableBufferPointer { out in
             let jobs = ParallelSampling(work: work, out: out)
-            if work.count >= 4 && ProcessInfo.processInfo.activeProcessorCount >= 4 {
+            if work.count >= 4 && Self.spareCores {
                 DispatchQueue.concurrentPerform(iterations: work.count) { jobs.run($0) }
             } else {
                 for i in work.indices { jobs.run(i) }
@@ -23,6 +23,9 @@ struct ParallelSampling: @unchecked Sendable {
         }
         return picks
     }
+
+    /// Read once: this runs every decode step.
+    private static let spareCores = ProcessInfo.processInfo.activeProcessorCount >= 4
 
     private func run(_ i: Int) {
         if let sampler = work[i].0, let logits = work[i].1 { out[i] = sampler.sample(logits: logits) }
