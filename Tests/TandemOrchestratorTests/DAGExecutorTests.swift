@@ -66,7 +66,6 @@ import TandemOrchestrator
     }
 
     @Test func aHangingStepTimesOutWhileOthersFinish() async throws {
-        let start = ContinuousClock.now
         let result = try await run("""
             {"version": 1, "steps": [
               {"id": "stuck", "kind": "function", "tool": "hang", "args": {}, "timeout_ms": 200},
@@ -74,9 +73,9 @@ import TandemOrchestrator
               {"id": "fine", "kind": "function", "tool": "sleep", "args": {"ms": 50}},
               {"id": "fine2", "kind": "function", "tool": "add", "args": {"a": 1, "b": 1}}]}
             """)
-        let elapsed = milliseconds(since: start)
-        // The hung worker holds on for 30 s; finishing well before that shows nothing waited for it.
-        #expect(elapsed < 15_000, "the run waited for a worker that ignores cancellation (\(elapsed) ms)")
+        // The hung worker holds on for 60 s; the run returning before any hang call ran to its end
+        // shows nothing waited for it. (The call may not even have started yet on a starved machine.)
+        #expect(HungWorkers.shared.finishedCalls == 0, "the run waited for a worker that ignores cancellation")
         #expect(result.trace("stuck")?.status == .failed)
         #expect(result.trace("stuck")?.error?.contains("timed out after 200 ms") == true)
         #expect(result.trace("after_stuck")?.status == .skipped)
@@ -164,10 +163,10 @@ import TandemOrchestrator
         let executor = DAGExecutor(registry: registry)
         let task = Task { await executor.run(compiled) }
         while !reached.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
-        let start = ContinuousClock.now
         task.cancel()
         let result = await task.value
-        #expect(milliseconds(since: start) < 15_000, "cancelling did not stop the 30 s step")
+        // No wall-clock bound (a starved test machine breaks those): a 'long' that cancelling did not
+        // stop would have run its 30 s to the end and be traced as succeeded, not cancelled.
         #expect(result.wasCancelled)
         #expect(result.result("quick") == ["sum": 2])
         #expect(result.trace("long")?.status == .cancelled)

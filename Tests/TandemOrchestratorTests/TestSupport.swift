@@ -48,8 +48,10 @@ func faultRegistry(extraFunctions: (inout FunctionRegistry) throws -> Void = { _
         try await Task.sleep(for: .milliseconds(args["ms"]?.intValue ?? 0))
         return ["slept": args["ms"] ?? 0]
     }
-    try functions.register(name: "hang", description: "hangs for 30 s and ignores cancellation (fault injection)", args: any, result: any) { _ in
-        for _ in 0..<300 { try? await Task.sleep(for: .milliseconds(100)) }  // deaf to cancellation
+    try functions.register(name: "hang", description: "hangs for 60 s and ignores cancellation (fault injection)", args: any, result: any) { _ in
+        // A cancelled task's sleep returns at once; a detached task's does not, so this call is deaf.
+        await Task.detached { try? await Task.sleep(for: .seconds(60)) }.value
+        HungWorkers.shared.finishedOne()
         return [:]
     }
     try functions.register(name: "track", description: "sleeps ms milliseconds, counting calls in flight", args: any, result: any) { args in
@@ -144,4 +146,15 @@ func issues(_ text: String, _ registry: WorkerRegistry, limits: PlanLimits = Pla
 func milliseconds(since start: ContinuousClock.Instant) -> Double {
     let d = ContinuousClock.now - start
     return Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+}
+
+/// Counts `hang` calls that ran to their end, so a test can tell whether a run waited for a worker
+/// deaf to cancellation without a wall-clock bound, which a starved 2-core test machine breaks.
+final class HungWorkers: Sendable {
+    static let shared = HungWorkers()
+    private let finished = Mutex(0)
+
+    func finishedOne() { finished.withLock { $0 += 1 } }
+    /// `hang` calls that returned.
+    var finishedCalls: Int { finished.withLock { $0 } }
 }
