@@ -22,10 +22,16 @@ public struct ContextParameters: Sendable, Equatable {
     public var threads: Int = 0
     /// Compute embeddings instead of logits.
     public var embeddings: Bool = false
-    /// One KV cell pool for all sequences instead of one stream per sequence. Off by default:
-    /// per-sequence streams make each sequence's attention independent of the others, so a
-    /// request gives the same greedy text batched or alone, and attention cost follows the
-    /// sequence's own length. A shared prefix is copied between streams either way.
+    /// One KV cell pool for all sequences instead of one stream per sequence (the default).
+    ///
+    /// Streams keep each sequence's attention apart, so a request gives the same greedy text
+    /// batched or alone (while it holds under 512 cells: past that llama.cpp's lone-sequence
+    /// decode splits attention across threads and rounds differently). In the pool a shared prompt prefix is held once and tagged for
+    /// every sequence that uses it, and a step's tokens decode as one micro-batch instead of
+    /// splitting by sequence: on 2 CPU threads (SmolLM2-135M, 1,000-token shared instruction,
+    /// 16 slots) bulk items run about 30 % faster. The price: llama.cpp's CPU attention picks
+    /// its kernel by the micro-batch's shape, so a near-tie token can come out differently
+    /// batched than alone. Each sequence is held to `contextLength` tokens either way.
     public var unifiedKV: Bool = false
     /// Reuse KV cells of earlier prompts that share a prefix (the prompt cache). Off only for
     /// baselines that must pay for every prompt.
@@ -103,8 +109,9 @@ final class LlamaContext {
     deinit { llama_free(raw) }
 
     var memory: llama_memory_t { llama_get_memory(raw) }
-    /// Tokens one sequence can hold.
-    var contextLength: Int { Int(llama_n_ctx_seq(raw)) }
+    /// Tokens one sequence can hold: what the parameters ask for (a unified pool would let one
+    /// sequence take all of it, starving the others).
+    var contextLength: Int { min(parameters.contextLength, Int(llama_n_ctx_seq(raw))) }
     var batchCapacity: Int { Int(llama_n_batch(raw)) }
 
     /// Decodes a batch. 0 ok, 1 no KV room (state unchanged), 2 aborted, < 0 error.

@@ -15,9 +15,16 @@ public struct EngineModelClient: LocalModelClient {
     }
 
     /// Loads a model and creates an engine with `slots` sequences for it.
-    public init(modelPath: String, slots: Int, backend: Backend = .auto, contextLength: Int = 2048) throws {
+    ///
+    /// The sequences share one KV pool (`unifiedKV`) unless `sharedKVPool` is false: the
+    /// orchestrator's calls are many short ones behind the same system prompt, which the pool
+    /// holds once and decodes about 30 % faster than per-sequence streams (benchmarks/, bulk
+    /// suite), at the cost of a near-tie token sometimes differing from the same call alone.
+    public init(modelPath: String, slots: Int, backend: Backend = .auto, contextLength: Int = 2048,
+                sharedKVPool: Bool = true) throws {
         let engine = try Engine(modelPath: modelPath, backend: backend,
-                                parameters: ContextParameters(contextLength: contextLength, sequences: slots))
+                                parameters: ContextParameters(contextLength: contextLength, sequences: slots,
+                                                              unifiedKV: sharedKVPool))
         self.init(engine: engine)
     }
 

@@ -13,9 +13,9 @@ struct BenchContext: Sendable {
     func tools() throws(BenchError) -> LlamaToolchain { try toolchain.get() }
 
     /// Context parameters with the bench's threads and micro-batching.
-    func parameters(contextLength: Int, sequences: Int, reusePrompts: Bool = true) -> ContextParameters {
+    func parameters(contextLength: Int, sequences: Int, reusePrompts: Bool = true, unifiedKV: Bool = false) -> ContextParameters {
         ContextParameters(contextLength: contextLength, batchSize: options.batchSize, microBatchSize: options.microBatchSize,
-                          sequences: sequences, threads: options.threads, reusePrompts: reusePrompts)
+                          sequences: sequences, threads: options.threads, unifiedKV: unifiedKV, reusePrompts: reusePrompts)
     }
 
     /// `-ngl` for llama.cpp's tools, matching how Tandem placed the model.
