@@ -10,8 +10,10 @@ public struct ReceiptFieldsTool: LocalTool {
     /// Creates the tool.
     public init() {}
 
-    static let fieldNames = ["company", "date", "address", "total"]
-    static let resultSchema: JSONValue = [
+    /// The fields, in answer order.
+    public static let fieldNames = ["company", "date", "address", "total"]
+    /// The JSON schema every answer is generated under.
+    public static let resultSchema: JSONValue = [
         "type": "object", "required": ["company", "date", "address", "total"], "additionalProperties": false,
         "properties": ["company": ["type": "string"], "date": ["type": "string"],
                        "address": ["type": "string"], "total": ["type": "string"]],
@@ -25,7 +27,8 @@ public struct ReceiptFieldsTool: LocalTool {
                      "properties": ["text": ["type": "string", "description": "the receipt's OCR text, one line per text box"]]],
         resultSchema: resultSchema)
 
-    static let system = """
+    /// The instruction (system prompt) the model gets.
+    public static let system = """
         You read the OCR text of a shop receipt and copy four fields exactly as they are printed.
         company: the name of the business that issued the receipt, usually on the first lines; not a person's name and not a heading such as TAX INVOICE.
         date: the purchase date as printed, without the time.
@@ -46,16 +49,28 @@ public struct ReceiptFieldsTool: LocalTool {
             let value = JSONValue.object(Self.fieldNames.map { ($0, .string(ruled[$0] ?? "")) })
             return .local(value: value, model: model, call: call, fallback: reason, promptText: request.system + request.user)
         case .success(let answer):
-            var repaired: [String] = []
-            let value = JSONValue.object(Self.fieldNames.map { name in
-                let given = (answer[name]?.stringValue ?? "").trimmingCharacters(in: .whitespaces)
-                if Self.isUsable(given, field: name) { return (name, .string(given)) }
-                repaired.append(name)
-                return (name, .string(ruled[name] ?? ""))
-            })
+            let (value, repaired) = Self.repair(answer, rules: ruled)
             let reason = repaired.isEmpty ? nil : FallbackReason.invalidOutput("unusable \(repaired.joined(separator: ", ")); filled by rules")
             return .local(value: value, model: model, call: call, fallback: reason, promptText: request.system + request.user)
         }
+    }
+
+    /// The model's answer with every unusable field (empty, a date or total that does not
+    /// parse) replaced by the rules' value; also names the replaced fields.
+    public static func repair(_ answer: JSONValue, text: String) -> (value: JSONValue, repaired: [String]) {
+        let rules = ReceiptFieldExtractor.extract(text)
+        return repair(answer, rules: ["company": rules.company, "date": rules.date, "address": rules.address, "total": rules.total])
+    }
+
+    private static func repair(_ answer: JSONValue, rules ruled: [String: String]) -> (value: JSONValue, repaired: [String]) {
+        var repaired: [String] = []
+        let value = JSONValue.object(fieldNames.map { name in
+            let given = (answer[name]?.stringValue ?? "").trimmingCharacters(in: .whitespaces)
+            if isUsable(given, field: name) { return (name, .string(given)) }
+            repaired.append(name)
+            return (name, .string(ruled[name] ?? ""))
+        })
+        return (value, repaired)
     }
 
     private static func isUsable(_ value: String, field: String) -> Bool {

@@ -47,17 +47,32 @@ struct AccuracyTaskRunner: Sendable {
     func receipts(_ input: AccuracySuite.Input, methods: [AccuracyMethod], into out: inout TaskOutcome) async {
         let run = ReceiptRun(rows: input.scored)
         let o = ctx.options
-        let runs = methods.filter { $0 != .taught }
+        let runs = methods.filter { $0 != .taught || (engine != nil && embedder != nil) }
         ctx.progress.begin("accuracy: receipts", total: input.scored.count * runs.count)
         var scores: [AccuracyMethod: (perField: [(String, Double)], allCorrect: Double)] = [:]
         for m in runs {
-            let answers = await run.run(model: m == .model ? client : nil, inFlight: m == .model ? o.accuracyInFlight : 1, progress: ctx.progress)
+            let answers: ReceiptRun.Answers
+            if m == .taught, let engine, let embedder {
+                do {
+                    let train = try trainRows(.receipts, into: &out)
+                    if trainFolder != nil && train == nil { continue }
+                    answers = try await ReceiptFewShotRun(scored: input.scored, all: input.all, train: train, folds: o.accuracy.taught.folds)
+                        .run(engine: engine, embedder: embedder, inFlight: o.accuracyInFlight, progress: ctx.progress)
+                } catch {
+                    out.failures.append("taught receipts: \(error)")
+                    continue
+                }
+            } else {
+                answers = await run.run(model: m == .model ? client : nil, inFlight: m == .model ? o.accuracyInFlight : 1, progress: ctx.progress)
+            }
             let s = run.score(answers)
             scores[m] = s
             out.cells[m] = AccuracySuite.Cell(score: s.allCorrect, macroF1: nil, itemsPerSecond: answers.itemsPerSecond)
-            out.set(m.rawValue, ["per_field_exact": .object(s.perField.map { ($0.0, .number($0.1)) }), "all_fields_correct": .number(s.allCorrect),
-                                 "items_per_s": .number(answers.itemsPerSecond), "seconds": .number(answers.seconds),
-                                 "rows_repaired_by_rules": .number(Double(answers.repaired)), "failed_rows": .number(Double(answers.failures.count))])
+            var json: JSONValue = ["per_field_exact": .object(s.perField.map { ($0.0, .number($0.1)) }), "all_fields_correct": .number(s.allCorrect),
+                                   "items_per_s": .number(answers.itemsPerSecond), "seconds": .number(answers.seconds),
+                                   "rows_repaired_by_rules": .number(Double(answers.repaired)), "failed_rows": .number(Double(answers.failures.count))]
+            if m == .taught { json = json.setting("few_shot_examples", to: .number(Double(ReceiptFewShotRun.examples))) }
+            out.set(m.rawValue, json)
             out.answers(m, answers.fields.map { $0 ?? .null })
             out.failures += answers.failures
             if m == .model { out.fellBack = "\(answers.repaired) rows repaired by rules" }
@@ -94,16 +109,8 @@ struct AccuracyTaskRunner: Sendable {
             }
         }
         guard methods.contains(.taught), let embedder else { return }
-        var train: [FixtureFolder.Row]?
-        if let trainFolder {
-            guard trainFolder.tasks.contains(task) else {
-                out.failures.append("taught: \(trainFolder.directory) has no \(task.file) to teach \(task.rawValue) from")
-                return
-            }
-            let read = try trainFolder.rows(task)
-            if !read.problems.isEmpty { out.failures.append("taught: \(read.problems.count) training line(s) skipped: \(read.problems.prefix(3).joined(separator: "; "))") }
-            train = read.rows
-        }
+        let train = try trainRows(task, into: &out)
+        if trainFolder != nil && train == nil { return }
         let settings = o.accuracy.taught
         do {
             let report = try await TaughtRun(task: task).run(all: input.all, scored: input.scored, train: train, embedder: embedder,
@@ -117,6 +124,19 @@ struct AccuracyTaskRunner: Sendable {
         } catch {
             out.failures.append("taught \(task.rawValue): \(error)")
         }
+    }
+
+    /// The `--train` folder's rows for `task`: nil without a training folder, or (with a failure
+    /// noted) when the folder lacks the task's file.
+    private func trainRows(_ task: AccuracyTask, into out: inout TaskOutcome) throws -> [FixtureFolder.Row]? {
+        guard let trainFolder else { return nil }
+        guard trainFolder.tasks.contains(task) else {
+            out.failures.append("taught: \(trainFolder.directory) has no \(task.file) to teach \(task.rawValue) from")
+            return nil
+        }
+        let read = try trainFolder.rows(task)
+        if !read.problems.isEmpty { out.failures.append("taught: \(read.problems.count) training line(s) skipped: \(read.problems.prefix(3).joined(separator: "; "))") }
+        return read.rows
     }
 
     /// "answers X for N% of rows": a small model's pull towards one label, the usual reason it

@@ -53,7 +53,9 @@ enum AccuracySuite {
             report.fail("\(problems.count) fixture line(s) skipped: " + problems.prefix(10).joined(separator: "; ") + (problems.count > 10 ? "; …" : ""))
         }
         let rules = ClassificationRun.ruleBook(config: config, tasks: inputs.map { ($0.task, $0.labels) })
-        let needsEngine = methods.contains(.model) || (methods.contains(.taught) && o.accuracy.taught.methods.contains(where: \.isPrompted))
+        // Taught receipts are few-shot prompts on the model, like the prompted taught methods.
+        let needsEngine = methods.contains(.model) || (methods.contains(.taught)
+            && (o.accuracy.taught.methods.contains(where: \.isPrompted) || inputs.contains { $0.task == .receipts }))
         let engine = needsEngine ? try Engine(model: ctx.model, parameters: ctx.parameters(contextLength: 2048, sequences: o.accuracySlots)) : nil
         let embedder = methods.contains(.taught) ? try TextEmbedder(model: ctx.model, maxTokensPerText: 256, threads: o.threads) : nil
         let tasks = AccuracyTaskRunner(ctx: ctx, rules: rules, client: engine.map { EngineModelClient(engine: $0) }, engine: engine,
@@ -72,7 +74,7 @@ enum AccuracySuite {
         for input in inputs {
             let task = input.task
             guard !input.scored.isEmpty else { report.fail("\(task.file): no usable rows"); continue }
-            if task == .receipts && !methods.contains(.model) && !methods.contains(.keyword) { continue }
+            if task == .receipts && methods.isEmpty { continue }
             var out = TaskOutcome(task: task, rows: input.scored)
             if task == .receipts {
                 await tasks.receipts(input, methods: methods, into: &out)

@@ -1,0 +1,85 @@
+import Foundation
+import TandemClassifier
+import TandemCore
+import TandemOrchestrator
+import TandemRuntime
+
+/// Receipts' `taught` method: retrieval few-shot extraction. Each scored receipt goes to the
+/// model under the field schema (`extract_receipt_fields`' instruction and schema) after its
+/// nearest teaching receipts, by mean-pooled embedding of the OCR text, as earlier chat turns
+/// with their gold fields as the answers; unusable fields are then repaired by the rules, as the
+/// tool does in production. Teaching receipts: the `--train` folder's, else the other folds' of
+/// the scored file (fold = file position mod folds), so a receipt never sees its own fields.
+struct ReceiptFewShotRun: Sendable {
+    /// Examples per prompt: two receipts and the target fit a 2,048-token context for OCR texts
+    /// up to about 1,300 characters; a prompt that does not fit drops examples, nearest last.
+    static let examples = 2
+
+    let scored: [FixtureFolder.Row]
+    let all: [FixtureFolder.Row]
+    let train: [FixtureFolder.Row]?
+    let folds: Int
+
+    private static func text(_ row: FixtureFolder.Row) -> String { row.value["text"]?.stringValue ?? "" }
+
+    func run(engine: Engine, embedder: TextEmbedder, inFlight: Int, progress: ProgressBar?) async throws -> ReceiptRun.Answers {
+        let start = Date()
+        let pool = train ?? all
+        let position = Dictionary(all.enumerated().map { ($0.element.line, $0.offset) }, uniquingKeysWith: { a, _ in a })
+        let poolVectors = try await embedder.embed(pool.map(Self.text))
+        let scoredVectors = try await embedder.embed(scored.map(Self.text))
+        let jobs: [(row: FixtureFolder.Row, examples: [FixtureFolder.Row])] = zip(scored, scoredVectors).map { row, vector in
+            let fold = train == nil ? position[row.line].map { $0 % folds } : nil
+            let candidates = pool.indices.filter { i in
+                guard let fold else { return true }
+                return (position[pool[i].line] ?? -1) % folds != fold
+            }
+            let nearest = candidates.sorted { Self.dot(poolVectors[$0], vector) > Self.dot(poolVectors[$1], vector) }
+            return (row, nearest.prefix(Self.examples).map { pool[$0] })
+        }
+        let outputs = await boundedConcurrentMap(jobs, limit: inFlight, progress: progress) { job -> Result<(JSONValue, Bool), Error> in
+            do { return .success(try await Self.extract(job.row, examples: job.examples, engine: engine)) } catch { return .failure(error) }
+        }
+        var answers = ReceiptRun.Answers(fields: [], repaired: 0, failures: [], seconds: Date().timeIntervalSince(start))
+        for (row, output) in zip(scored, outputs) {
+            switch output {
+            case .success(let (value, repaired)):
+                answers.fields.append(value)
+                if repaired { answers.repaired += 1 }
+            case .failure(let error):
+                answers.fields.append(nil)
+                answers.failures.append("receipts.jsonl:\(row.line) (taught): \(error)")
+            }
+        }
+        return answers
+    }
+
+    /// One receipt: the answer (repaired) and whether the rules had to fill a field.
+    private static func extract(_ row: FixtureFolder.Row, examples: [FixtureFolder.Row], engine: Engine) async throws -> (JSONValue, Bool) {
+        var shots = examples
+        while true {
+            var messages: [ChatMessage] = [.system(ReceiptFieldsTool.system)]
+            // Nearest example last, next to the receipt it resembles.
+            for example in shots.reversed() {
+                let fields = JSONValue.object(ReceiptFieldsTool.fieldNames.map { ($0, example.value["fields"]?[$0] ?? "") })
+                messages += [.user("Receipt OCR text:\n" + text(example)), .assistant(JSONWriter.compact(fields))]
+            }
+            messages.append(.user("Receipt OCR text:\n" + text(row)))
+            do {
+                let reply = try await engine.complete(GenerationRequest(.messages(messages), maxTokens: 200,
+                                                                        constraint: .jsonSchema(ReceiptFieldsTool.resultSchema)))
+                let answer = (try? JSONParser.parse(reply.text)) ?? .object([])
+                let (value, repaired) = ReceiptFieldsTool.repair(answer, text: text(row))
+                return (value, !repaired.isEmpty)
+            } catch RuntimeError.promptTooLong where !shots.isEmpty {
+                shots.removeLast()  // the farthest example goes first
+            }
+        }
+    }
+
+    private static func dot(_ a: [Float], _ b: [Float]) -> Float {
+        var s: Float = 0
+        for i in 0..<min(a.count, b.count) { s += a[i] * b[i] }
+        return s
+    }
+}
