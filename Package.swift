@@ -47,14 +47,16 @@ let package = Package(
         .executableTarget(name: "tandem-bench", dependencies: ["TandemBench"],
                           path: "benchmarks/Sources/tandem-bench"),
 
+        // What several test targets share (llama-server as a loopback peer); never in a product.
+        .target(name: "TandemTestSupport", dependencies: ["TandemCloud"], path: "Tests/TandemTestSupport", exclude: ["Fixtures"]),
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"]),
         .testTarget(name: "TandemConfigTests", dependencies: ["TandemConfig", "TandemCore"]),
         .testTarget(name: "TandemPlannerTests",
                     dependencies: ["TandemPlanner", "TandemConfig", "TandemOrchestrator", "TandemCloud", "TandemRuntime", "TandemCore",
-                                   "TandemClassifier"],
+                                   "TandemClassifier", "TandemTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "TandemRuntimeTests", dependencies: ["TandemRuntime", "TandemCore"]),
-        .testTarget(name: "TandemCloudTests", dependencies: ["TandemCloud", "TandemCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "TandemCloudTests", dependencies: ["TandemCloud", "TandemCore", "TandemTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TandemSandboxTests", dependencies: ["TandemSandbox", "TandemCore"]),
         .testTarget(name: "TandemMCPTests", dependencies: ["TandemMCP", "TandemCore"], exclude: ["Fixtures"]),
         .testTarget(name: "TandemClassifierTests", dependencies: ["TandemClassifier", "TandemRuntime", "TandemCore"]),

@@ -58,6 +58,7 @@ public struct ClassifierTeacher: Sendable {
         }
         let model = embedder.engine.model
         let classes = examples.map { set.index(of: $0.label)! }
+        let embedTiming = await embedder.timing
         let vectors = try await embedder.embed(examples.map(\.text)) { done, total in
             progress?(TeachingProgress(stage: "embedding", done: done, total: total))
         }
@@ -68,7 +69,7 @@ public struct ClassifierTeacher: Sendable {
             progress?(TeachingProgress(stage: "cross-validation", done: done, total: total))
         }
         let summary = OutOfFoldSummary(oof, truth: classes, classCount: set.labels.count,
-                                       embedSecondsPerItem: await embedder.secondsPerText,
+                                       embedSecondsPerItem: await embedder.secondsPerText(since: embedTiming),
                                        includeEnsemble: methods.contains(.ensemble))
         progress?(TeachingProgress(stage: "fitting", done: 0, total: 1))
         let space = EmbeddingSpace(fitting: vectors)

@@ -29,6 +29,7 @@ public enum TaughtEvaluation {
                                      progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> HeldOutReport {
         guard settings.folds >= 2 else { throw ClassifierError.invalidParameter(name: "folds", reason: "must be ≥ 2") }
         let start = Date()
+        let embedTiming = await embedder.timing
         let scored = scoring ?? Array(examples.indices)
         let prompted = Set(spread(scored, limit: settings.promptedRowLimit))
         let splits = foldSplits(labels: examples.map(\.label), folds: min(settings.folds, examples.count))
@@ -52,7 +53,7 @@ public enum TaughtEvaluation {
         }
         return try await report(tally, chosenTally, chosenMethods: chosenMethods,
                                 chosenLabels: scored.map { chosenLabel[$0] ?? "" }, settings: settings,
-                                embedder: embedder, start: start)
+                                embedSecondsPerText: await embedder.secondsPerText(since: embedTiming), start: start)
     }
 
     /// Teaches on `train` (cross-validating inside it) and scores every method on `test`. Test
@@ -60,13 +61,14 @@ public enum TaughtEvaluation {
     public static func trainTest(train: [LabelledExample], test: [LabelledExample], embedder: TextEmbedder,
                                  engine: Engine? = nil, settings: HeldOutSettings = HeldOutSettings()) async throws -> HeldOutReport {
         let start = Date()
+        let embedTiming = await embedder.timing
         _ = try await embedder.embed(train.map(\.text) + test.map(\.text))
         var tally = HeldOutTally(), chosenTally = HeldOutTally()
         let outcome = try await teachAndPredict(
             train: train, test: test, prompted: Set(spread(Array(test.indices), limit: settings.promptedRowLimit)),
             embedder: embedder, engine: engine, settings: settings, tally: &tally, chosenTally: &chosenTally)
         return try await report(tally, chosenTally, chosenMethods: [outcome.method], chosenLabels: outcome.labels,
-                                settings: settings, embedder: embedder, start: start)
+                                settings: settings, embedSecondsPerText: await embedder.secondsPerText(since: embedTiming), start: start)
     }
 
     /// Teaches one classifier on `train` and records every asked method's answer for `test`
@@ -119,9 +121,8 @@ public enum TaughtEvaluation {
     }
 
     private static func report(_ tally: HeldOutTally, _ chosenTally: HeldOutTally, chosenMethods: [ClassifierMethod],
-                               chosenLabels: [String], settings: HeldOutSettings, embedder: TextEmbedder,
+                               chosenLabels: [String], settings: HeldOutSettings, embedSecondsPerText embed: Double,
                                start: Date) async throws -> HeldOutReport {
-        let embed = await embedder.secondsPerText
         let counts = Dictionary(chosenMethods.map { ($0, 1) }, uniquingKeysWith: +)
         let modal = counts.max { a, b in a.value != b.value ? a.value < b.value : a.key > b.key }?.key ?? .nearestNeighbours
         guard let chosen = chosenTally.score(.ensemble, embedSecondsPerText: embed, as: modal) else {

@@ -36,6 +36,16 @@ public actor TextEmbedder {
     /// Mean seconds per embedded text so far (0 before any).
     public var secondsPerText: Double { embeddedCount == 0 ? 0 : embeddingSeconds / Double(embeddedCount) }
 
+    /// The counters now, to measure one task's texts by difference (`secondsPerText(since:)`).
+    public var timing: (seconds: Double, count: Int) { (embeddingSeconds, embeddedCount) }
+
+    /// Mean seconds per text embedded since `earlier`; the run's mean when nothing new was embedded
+    /// (an embedder shared between tasks would otherwise price short texts at long ones' cost).
+    public func secondsPerText(since earlier: (seconds: Double, count: Int)) -> Double {
+        let count = embeddedCount - earlier.count
+        return count > 0 ? (embeddingSeconds - earlier.seconds) / Double(count) : secondsPerText
+    }
+
     /// One vector per text, in order; `progress(done, total)` after each chunk.
     public func embed(_ texts: [String], chunk: Int = 32,
                       progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> [[Float]] {

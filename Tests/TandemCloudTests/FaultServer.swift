@@ -1,17 +1,13 @@
 import Foundation
 import TandemCloud
 import TandemCore
+import TandemTestSupport
 
 /// Paths of the test fixtures, found from this file (symlinked dev packages resolve to the repo).
 enum Fixtures {
     static let directory = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
         .deletingLastPathComponent().appendingPathComponent("Fixtures")
     static let repositoryRoot = directory.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-}
-
-/// Why a test peer could not start.
-struct PeerError: Error, CustomStringConvertible {
-    let description: String
 }
 
 /// `Fixtures/fault_server.py` on a free 127.0.0.1 port, stopped by `stop()` or when the test
@@ -72,13 +68,4 @@ final class FaultServer {
     }
 
     deinit { stop() }
-}
-
-/// Kills a child process without waiting (Foundation reaps it).
-///
-/// SIGKILL, not SIGTERM: children inherit the test runner's blocked-signal mask (Foundation's
-/// Process does not reset it), so a SIGTERM would stay pending forever. No waiting either: a
-/// blocked cooperative-pool thread stalls the other tests (and `waitUntilExit` spins a run loop).
-func stopChild(_ process: Process) {
-    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TandemCloud
 import TandemCore
+import TandemTestSupport
 
 /// Both clients against a real llama-server with the small model: schema-valid JSON and usage.
 @Suite(.timeLimit(.minutes(3)))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TandemTestSupport
 
 /// The receipt pipeline in a network namespace with no interfaces but loopback: proof that
 /// offline runs need nothing from the network. `unshare -n` needs root (or user namespaces).

@@ -4,6 +4,7 @@ import TandemCloud
 import TandemCore
 import TandemOrchestrator
 import TandemPlanner
+import TandemTestSupport
 
 /// The closing note's planner numbers: 20 requests against llama-server with the small model.
 /// Asserts only that every request ends in a valid plan (by any path); prints the counts.

@@ -3,6 +3,7 @@ import Testing
 import TandemCore
 import TandemOrchestrator
 import TandemPlanner
+import TandemTestSupport
 
 /// Routing fixtures: the first `perLabel` rows of each label (the whole file takes minutes on 2 cores).
 private func routingRows(perLabel: Int) throws -> [(query: String, label: String)] {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TandemCloud
 import TandemCore
+import TandemTestSupport
 
 /// `tandem status --load` on the built binary: one real local model, one missing, and the local
 /// calls a ledger holds for them.

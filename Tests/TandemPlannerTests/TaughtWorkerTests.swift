@@ -6,6 +6,7 @@ import TandemCore
 import TandemOrchestrator
 import TandemPlanner
 import TandemRuntime
+import TandemTestSupport
 
 /// Classifiers taught from fixture rows, saved, named in tandem.yaml and asked by the workers.
 @Suite(.serialized) struct TaughtWorkerTests {

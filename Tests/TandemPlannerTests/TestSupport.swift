@@ -1,4 +1,5 @@
 import Foundation
+import TandemTestSupport
 
 /// Paths of the test fixtures, found from this file.
 enum Fixtures {
@@ -6,16 +7,6 @@ enum Fixtures {
         .deletingLastPathComponent().appendingPathComponent("Fixtures")
     static let repositoryRoot = directory.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static func path(_ relative: String) -> String { repositoryRoot.appendingPathComponent(relative).path }
-}
-
-/// Why a test prerequisite is missing.
-struct PeerError: Error, CustomStringConvertible {
-    let description: String
-}
-
-/// SIGKILL: children inherit the test runner's blocked-signal mask, so SIGTERM stays pending.
-func stopChild(_ process: Process) {
-    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
 }
 
 /// The built `tandem` binary of this configuration.

@@ -4,12 +4,14 @@ import TandemCloud
 /// `llama-server` from the vendor-build prefix with the small test model, on a free 127.0.0.1
 /// port: the real OpenAI- and Anthropic-compatible peer. A missing prerequisite is an error
 /// telling the user to run `make test`, never a skip.
-final class LlamaServerPeer {
-    let baseURL: String
+public final class LlamaServerPeer {
+    /// `http://127.0.0.1:PORT`.
+    public let baseURL: String
     private let process = Process()
     private let logPath: String
 
-    init() throws {
+    /// Starts the server (it loads the model in the background: see `waitUntilHealthy`).
+    public init() throws {
         let environment = ProcessInfo.processInfo.environment
         guard let prefix = environment["TANDEM_LLAMA_PREFIX"], !prefix.isEmpty else {
             throw PeerError(description: "TANDEM_LLAMA_PREFIX is not set; run `make test` (it builds llama.cpp and sets it)")
@@ -19,7 +21,7 @@ final class LlamaServerPeer {
             throw PeerError(description: "\(binary) is missing; run `make test` (or `make llama`) to build llama.cpp")
         }
         let model = environment["TANDEM_TEST_MODEL"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? Fixtures.repositoryRoot.appendingPathComponent("models/SmolLM2-135M-Instruct.Q4_1.gguf").path
+            ?? TestPaths.repositoryRoot.appendingPathComponent("models/SmolLM2-135M-Instruct.Q4_1.gguf").path
         guard FileManager.default.fileExists(atPath: model) else {
             throw PeerError(description: "test model \(model) is missing; run `make test` (it fetches the model)")
         }
@@ -30,7 +32,7 @@ final class LlamaServerPeer {
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["-m", model, "--host", "127.0.0.1", "--port", String(port), "-t", "2", "-c", "4096", "-np", "1",
-                             "--no-webui", "--chat-template-file", Fixtures.directory.appendingPathComponent("chatml-tools.jinja").path]
+                             "--no-webui", "--chat-template-file", TestPaths.fixtures.appendingPathComponent("chatml-tools.jinja").path]
         var childEnvironment = environment
         // The installed tools carry no rpath.
         childEnvironment["LD_LIBRARY_PATH"] = prefix + "/lib" + (environment["LD_LIBRARY_PATH"].map { ":" + $0 } ?? "")
@@ -42,7 +44,7 @@ final class LlamaServerPeer {
     }
 
     /// Polls `/health` until the model is loaded (at most `timeout`).
-    func waitUntilHealthy(timeout: Duration = .seconds(60)) async throws {
+    public func waitUntilHealthy(timeout: Duration = .seconds(60)) async throws {
         let client = CloudHTTPClient(retry: RetryPolicy(maxRetries: 0))
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
@@ -55,12 +57,13 @@ final class LlamaServerPeer {
     }
 
     /// The last lines of the server's log, for failure messages.
-    func logTail() -> String {
+    public func logTail() -> String {
         let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         return text.split(separator: "\n").suffix(15).joined(separator: "\n")
     }
 
-    func stop() {
+    /// Kills the server and removes its log.
+    public func stop() {
         stopChild(process)
         try? FileManager.default.removeItem(atPath: logPath)
     }
