@@ -62,11 +62,12 @@ extension ModelRouter {
     }
 
     /// The loader `tandem run` uses: an engine on the spec's device and context, with `slots`
-    /// sequences (the run's concurrency, so every record in flight has a slot).
-    public static func engineLoader(slots: Int) -> @Sendable (LocalModelSpec) async throws -> any LocalModelClient {
+    /// sequences (the run's concurrency, so every record in flight has a slot), in one shared KV
+    /// pool when asked (`EngineModelClient.init(modelPath:slots:backend:contextLength:sharedKVPool:)`).
+    public static func engineLoader(slots: Int, sharedKVPool: Bool = false) -> @Sendable (LocalModelSpec) async throws -> any LocalModelClient {
         { spec in
             try EngineModelClient(modelPath: spec.path, slots: slots, backend: try Backend(parsing: spec.device),
-                                  contextLength: spec.contextLength)
+                                  contextLength: spec.contextLength, sharedKVPool: sharedKVPool)
         }
     }
 }

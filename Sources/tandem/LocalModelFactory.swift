@@ -16,8 +16,9 @@ struct LocalModelLoadError: Error, CustomStringConvertible {
 /// loads, going down the list past missing files and load errors (each logged); else the
 /// default model file.
 func makeRunModelClient(explicitPath: String?, config: TandemConfiguration, configSource: String?,
-                        slots: Int) async throws(LocalModelLoadError) -> any LocalModelClient {
-    let client = try await loadRunModel(explicitPath: explicitPath, config: config, configSource: configSource, slots: slots)
+                        slots: Int, sharedKVPool: Bool = false) async throws(LocalModelLoadError) -> any LocalModelClient {
+    let client = try await loadRunModel(explicitPath: explicitPath, config: config, configSource: configSource, slots: slots,
+                                        sharedKVPool: sharedKVPool)
     return LedgerRecordingModelClient(base: client, ledger: CostLedger())
 }
 
@@ -29,14 +30,14 @@ func loadedModel(of client: any LocalModelClient) -> LlamaModel? {
 }
 
 private func loadRunModel(explicitPath: String?, config: TandemConfiguration, configSource: String?,
-                          slots: Int) async throws(LocalModelLoadError) -> any LocalModelClient {
+                          slots: Int, sharedKVPool: Bool) async throws(LocalModelLoadError) -> any LocalModelClient {
     let hint = "fetch it with `make models`, pass -m PATH, or run on the rule fallbacks with --no-local-model"
     let role = "primary"
     if explicitPath == nil, !config.models(for: role).isEmpty {
         let source = configSource ?? "the config"
         var skipped: [SkippedModel] = []
         let loaded = await ModelRouter(configuration: config).loadLocalModel(for: role, skipped: &skipped,
-                                                                            load: ModelRouter.engineLoader(slots: slots))
+                                                                            load: ModelRouter.engineLoader(slots: slots, sharedKVPool: sharedKVPool))
         for model in skipped { Log.warning("\(role) model '\(model.name)' skipped: \(model.reason)") }
         guard let loaded else {
             throw LocalModelLoadError(description: "no model of role \(role) in \(source) could be loaded ("
@@ -47,7 +48,7 @@ private func loadRunModel(explicitPath: String?, config: TandemConfiguration, co
         return loaded.client
     }
     let path = explicitPath ?? RunCommand.defaultModel
-    do { return try EngineModelClient(modelPath: path, slots: slots) } catch {
+    do { return try EngineModelClient(modelPath: path, slots: slots, sharedKVPool: sharedKVPool) } catch {
         throw LocalModelLoadError(description: "cannot load the local model \(path): \(error)\n  \(hint)")
     }
 }

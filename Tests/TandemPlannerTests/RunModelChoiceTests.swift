@@ -4,7 +4,8 @@ import TandemCloud
 import TandemCore
 
 /// `tandem run --config`: local-model steps run on the first `primary` model that loads, the
-/// built binary on the real test model; its calls land in a private ledger.
+/// built binary on the real test model (its two slots in one shared KV pool); its calls land in
+/// a private ledger.
 @Test(.timeLimit(.minutes(3))) func runFallsBackToTheSecondPrimaryModelAndRecordsItsCalls() async throws {
     let fixture = try TemporaryModelConfig()
     defer { fixture.remove() }
@@ -17,7 +18,7 @@ import TandemCore
     let ledger = fixture.path("ledger.jsonl")
     let (status, output) = try await runToCompletion(try tandemBinary(), [
         "run", "examples/plans/sentiment.json", "--input", input, "--config", config, "--out", fixture.path("out.jsonl"),
-        "--json", "--concurrency", "2"], timeout: .seconds(150), environment: ["TANDEM_COST_LEDGER": ledger])
+        "--json", "--concurrency", "2", "--kv-pool"], timeout: .seconds(150), environment: ["TANDEM_COST_LEDGER": ledger])
     #expect(status == 0, "\(output.suffix(2000))")
     #expect(output.contains("primary model 'first' skipped: model file not found: \(missing)"), "\(output.suffix(2000))")
     #expect(output.contains("local model 'second' (\(model)): role primary, choice 2 of 2"), "\(output.suffix(2000))")

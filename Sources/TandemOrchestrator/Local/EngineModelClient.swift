@@ -16,12 +16,13 @@ public struct EngineModelClient: LocalModelClient {
 
     /// Loads a model and creates an engine with `slots` sequences for it.
     ///
-    /// The sequences share one KV pool (`unifiedKV`) unless `sharedKVPool` is false: the
-    /// orchestrator's calls are many short ones behind the same system prompt, which the pool
-    /// holds once and decodes about 30 % faster than per-sequence streams (benchmarks/, bulk
-    /// suite), at the cost of a near-tie token sometimes differing from the same call alone.
+    /// `sharedKVPool` puts the sequences in one KV pool (`ContextParameters.unifiedKV`): right
+    /// for many short calls behind one long instruction (held once, each step one micro-batch:
+    /// 1.25-1.28x the items/s of streams on the bulk benchmark), wrong for long distinct inputs,
+    /// whose attention then runs over every sequence's cells (the receipt pipeline: 0.75x), and
+    /// a near-tie token can differ from the same call alone. Off by default.
     public init(modelPath: String, slots: Int, backend: Backend = .auto, contextLength: Int = 2048,
-                sharedKVPool: Bool = true) throws {
+                sharedKVPool: Bool = false) throws {
         let engine = try Engine(modelPath: modelPath, backend: backend,
                                 parameters: ContextParameters(contextLength: contextLength, sequences: slots,
                                                               unifiedKV: sharedKVPool))

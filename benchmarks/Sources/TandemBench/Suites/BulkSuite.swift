@@ -21,8 +21,8 @@ enum BulkSuite {
         var results = Results()
         defer { record(&report, results, o) }
 
-        // Tandem, in the shared KV pool `tandem run` uses and in per-sequence streams (the
-        // runtime's default): a warm-up pass (fills the slots with the instruction), then the
+        // Tandem, in the shared KV pool (`tandem run --kv-pool`) and in per-sequence streams (the
+        // default): a warm-up pass (fills the slots with the instruction), then the
         // measured items. Each warm-up pass has one distinct item per slot (at least two), enough
         // to leave the instruction in every slot; its items are not among the measured ones.
         let tandemWarmup = Array(workload.warmupItems.prefix(max(o.tandemSlots, 2)))
@@ -110,8 +110,8 @@ enum BulkSuite {
         report.set("ratios", ["vs_best_server": ratio(tandemRate, best?.measurement.itemsPerSecond).map { .number($0) } ?? .null,
                               "vs_naive": ratio(tandemRate, r.naive?.itemsPerSecond).map { .number($0) } ?? .null,
                               "pool_vs_streams": ratio(tandemRate, r.tandemStreams?.itemsPerSecond).map { .number($0) } ?? .null])
-        report.notes = ["Tandem × compares the shared KV pool (what `tandem run` uses for its many short calls) with each row; "
-                        + "per-sequence streams are the runtime's default, where a request's greedy text matches the same request alone."]
+        report.notes = ["Tandem × compares the shared KV pool (`tandem run --kv-pool`, for many short calls behind one instruction) with each row; "
+                        + "per-sequence streams are the default, where a request's greedy text matches the same request alone."]
         if let naive = r.naive {
             report.notes.append("The naive loop runs the first \(naive.items) items only (each one re-decodes the whole instruction); items/s is per item, so the ratio holds.")
         }
