@@ -182,8 +182,9 @@ import TandemOrchestrator
         #expect(trace.json["status"] == "succeeded")
     }
 
-    /// Benchmark, reported not enforced tightly: executor overhead per step on 1,000 no-op steps.
-    @Test func executorOverheadOnAThousandNoOpSteps() async throws {
+    /// A 1,000-step chain and a 1,000-step fan-out complete. The overhead per step is measured by
+    /// `benchmarks/pipeline.sh`, not here: timing bounds in tests break on a starved machine.
+    @Test func thousandStepPlansComplete() async throws {
         let chain = (0..<1000).map { i in
             i == 0 ? #"{"id": "s0", "kind": "function", "tool": "echo", "args": {}}"#
                 : #"{"id": "s\#(i)", "kind": "function", "tool": "echo", "args": {"p": "{{step:s\#(i - 1)}}"}, "after": []}"#
@@ -192,13 +193,9 @@ import TandemOrchestrator
         for (name, steps) in [("chain", chain), ("wide", wide)] {
             let compiled = try compile(#"{"version": 1, "steps": [\#(steps.joined(separator: ","))]}"#, registry)
             let executor = DAGExecutor(registry: registry)
-            _ = await executor.run(compiled)  // warm-up
-            let start = ContinuousClock.now
             let result = await executor.run(compiled)
-            let perStep = milliseconds(since: start) / 1000
-            print("executor overhead (\(name), 1,000 no-op steps): \(perStep) ms/step")
-            #expect(result.isComplete)
-            #expect(perStep < 5, "executor overhead \(perStep) ms/step on the \(name) plan")
+            #expect(result.isComplete, "\(name)")
+            #expect(result.traces.count == 1000, "\(name)")
         }
     }
 }
