@@ -50,12 +50,27 @@ enum PrefixSuite {
             let store = PromptStateStore(directory: storeDirectory)
             _ = try await Engine(model: ctx.model, parameters: parameters).warmPrefix(.tokens(prefix), store: store)  // saves the state
             ctx.progress.advance()
-            for rep in 0..<warmRepetitions {
-                let (warm, cached) = try await ttft(warmEngine, suffixes[rep + 1])
-                r.warm.append(warm)
-                r.warmCached.append(cached)
-                ctx.progress.advance()
+            // llama-server (when the build has it) answers the same warm requests, alternating
+            // with Tandem one request at a time, so load drift on a shared machine hits both.
+            let tools = try? ctx.tools()
+            let server = (try? tools?.tool("llama-server")) == nil ? nil
+                : try await LlamaServer.start(.init(model: ctx.model.path, threads: o.threads, slots: 1,
+                                                    contextLength: contextLength, port: o.port), toolchain: tools!)
+            serverMissing = serverMissing || server == nil
+            do {
+                if let server { r.serverCold = try await server.complete(tokens: prefix + suffixes[0], predict: 1).seconds }
+                for rep in 0..<warmRepetitions {
+                    let (warm, cached) = try await ttft(warmEngine, suffixes[rep + 1])
+                    r.warm.append(warm)
+                    r.warmCached.append(cached)
+                    if let server { r.serverWarm.append(try await server.complete(tokens: prefix + suffixes[rep + 1], predict: 1).seconds) }
+                    ctx.progress.advance()
+                }
+            } catch {
+                await server?.stop()
+                throw error
             }
+            await server?.stop()
             for rep in 0..<o.prefixRepetitions {
                 let suffix = suffixes[rep + 1]
                 r.cold.append(try await ttft(try Engine(model: ctx.model, parameters: parameters), suffix).0)
@@ -72,39 +87,29 @@ enum PrefixSuite {
                 r.restored.append(restored.seconds + (try await ttft(fresh, suffix).0))
                 ctx.progress.advance()
             }
-
-            let tools = try ctx.tools()
-            guard (try? tools.tool("llama-server")) != nil else { serverMissing = true; continue }
-            ctx.progress.begin("prefix \(length) tokens: llama-server", total: warmRepetitions + 1)
-            let server = try await LlamaServer.start(.init(model: ctx.model.path, threads: o.threads, slots: 1,
-                                                           contextLength: contextLength, port: o.port), toolchain: tools)
-            do {
-                r.serverCold = try await server.complete(tokens: prefix + suffixes[0], predict: 1).seconds
-                ctx.progress.advance()
-                for rep in 0..<warmRepetitions {
-                    r.serverWarm.append(try await server.complete(tokens: prefix + suffixes[rep + 1], predict: 1).seconds)
-                    ctx.progress.advance()
-                }
-            } catch {
-                await server.stop()
-                throw error
-            }
-            await server.stop()
         }
         if serverMissing {
             report.notes.append("This llama.cpp build has no llama-server (the GPU host build leaves it out), so its column is empty.")
         }
     }
 
+    /// Median over alternating pairs of llama-server's warm TTFT ÷ Tandem's (> 1: Tandem faster);
+    /// pairs cancel most of the drift a shared machine adds to both sides' medians.
+    private static func pairedWarm(_ r: LengthResult) -> Double? {
+        let pairs = zip(r.serverWarm, r.warm).filter { $0.1 > 0 }.map { $0.0 / $0.1 }
+        return pairs.isEmpty ? nil : median(pairs)
+    }
+
     private static func record(_ report: inout SuiteReport, _ results: [LengthResult]) {
         var table = MarkdownTable(title: "Prefix reuse: time to first token (median of repetitions)",
-                                  headers: ["prefix tokens", "cold", "warm", "restored from disk", "re-prefill / restore", "warm vs cold", "llama-server warm"])
+                                  headers: ["prefix tokens", "cold", "warm", "restored from disk", "re-prefill / restore", "warm vs cold", "llama-server warm",
+                                            "server warm ÷ Tandem warm (paired median)"])
         var details: [JSONValue] = []
         for r in results {
             let cold = median(r.cold), warm = median(r.warm), prefill = median(r.prefill), restore = median(r.restore)
             table.rows.append([String(r.length), millis(cold), millis(warm), millis(median(r.restored)),
                                "\(millis(prefill)) / \(millis(restore)) = \(fixed(ratio(prefill, restore), 1))×",
-                               "\(fixed(ratio(cold, warm), 1))×", millis(median(r.serverWarm))])
+                               "\(fixed(ratio(cold, warm), 1))×", millis(median(r.serverWarm)), fixed(pairedWarm(r), 3)])
             func list(_ v: [Double]) -> JSONValue { .array(v.map { .number($0) }) }
             details.append([
                 "prefix_tokens": .number(Double(r.length)),
@@ -115,6 +120,7 @@ enum PrefixSuite {
                 "warm_vs_cold": ratio(cold, warm).map { .number($0) } ?? .null,
                 "restore_vs_prefill": ratio(prefill, restore).map { .number($0) } ?? .null,
                 "warm_vs_llama_server_warm": ratio(median(r.serverWarm), warm).map { .number($0) } ?? .null,
+                "warm_vs_llama_server_warm_paired_median": pairedWarm(r).map { .number($0) } ?? .null,
             ])
         }
         report.set("lengths", .array(details))
@@ -124,7 +130,7 @@ enum PrefixSuite {
             report.headline("prefix_warm_vs_cold", ratio(median(r.cold), median(r.warm)))
             report.headline("prefix_restore_vs_prefill", ratio(median(r.prefill), median(r.restore)))
         }
-        report.notes = ["TTFT counts from submission to the first sampled token (maxTokens 1); llama-server's is the wall time of a /completion request for the same token ids with n_predict 1 and cache_prompt. Medians; warm requests repeat 3× as often as cold ones. Restore = a fresh engine loading the prefix's saved KV state from disk (PromptStateStore); re-prefill = a fresh engine decoding the prefix."]
+        report.notes = ["TTFT counts from submission to the first sampled token (maxTokens 1); llama-server's is the wall time of a /completion request for the same token ids with n_predict 1 and cache_prompt. Medians; warm requests repeat 3× as often as cold ones and alternate with llama-server's, one request at a time. Restore = a fresh engine loading the prefix's saved KV state from disk (PromptStateStore); re-prefill = a fresh engine decoding the prefix."]
     }
 
     /// Medians, not means: one request delayed by another process on a shared machine would
