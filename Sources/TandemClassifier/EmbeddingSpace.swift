@@ -24,8 +24,9 @@ public struct EmbeddingSpace: Sendable, Codable, Equatable {
 }
 
 /// Small dense-vector routines used by the heads.
-enum VectorMath {
-    static func dot(_ a: [Float], _ b: [Float]) -> Float {
+public enum VectorMath {
+    /// The dot product over the shorter vector's length (the cosine, for L2-normalized vectors).
+    public static func dot(_ a: [Float], _ b: [Float]) -> Float {
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 var s: Float = 0

@@ -51,7 +51,7 @@ public enum TaughtEvaluation {
             }
             progress?(i + 1, splits.count)
         }
-        return try await report(tally, chosenTally, chosenMethods: chosenMethods,
+        return try report(tally, chosenTally, chosenMethods: chosenMethods,
                                 chosenLabels: scored.map { chosenLabel[$0] ?? "" }, settings: settings,
                                 embedSecondsPerText: await embedder.secondsPerText(since: embedTiming), start: start)
     }
@@ -67,7 +67,7 @@ public enum TaughtEvaluation {
         let outcome = try await teachAndPredict(
             train: train, test: test, prompted: Set(spread(Array(test.indices), limit: settings.promptedRowLimit)),
             embedder: embedder, engine: engine, settings: settings, tally: &tally, chosenTally: &chosenTally)
-        return try await report(tally, chosenTally, chosenMethods: [outcome.method], chosenLabels: outcome.labels,
+        return try report(tally, chosenTally, chosenMethods: [outcome.method], chosenLabels: outcome.labels,
                                 settings: settings, embedSecondsPerText: await embedder.secondsPerText(since: embedTiming), start: start)
     }
 
@@ -122,7 +122,7 @@ public enum TaughtEvaluation {
 
     private static func report(_ tally: HeldOutTally, _ chosenTally: HeldOutTally, chosenMethods: [ClassifierMethod],
                                chosenLabels: [String], settings: HeldOutSettings, embedSecondsPerText embed: Double,
-                               start: Date) async throws -> HeldOutReport {
+                               start: Date) throws -> HeldOutReport {
         let counts = Dictionary(chosenMethods.map { ($0, 1) }, uniquingKeysWith: +)
         let modal = counts.max { a, b in a.value != b.value ? a.value < b.value : a.key > b.key }?.key ?? .nearestNeighbours
         guard let chosen = chosenTally.score(.ensemble, embedSecondsPerText: embed, as: modal) else {

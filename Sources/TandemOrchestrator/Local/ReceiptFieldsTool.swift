@@ -42,8 +42,7 @@ public struct ReceiptFieldsTool: LocalTool {
         let text = args["text"]?.stringValue ?? ""
         let request = LocalJSONRequest(system: Self.system, user: "Receipt OCR text:\n" + text, schema: Self.resultSchema, maxTokens: 200)
         let call = try await ModelJSONCall.run(model, request)
-        let rules = ReceiptFieldExtractor.extract(text)
-        let ruled: [String: String] = ["company": rules.company, "date": rules.date, "address": rules.address, "total": rules.total]
+        let ruled = Self.ruled(text)
         switch call.result {
         case .failure(let reason):
             let value = JSONValue.object(Self.fieldNames.map { ($0, .string(ruled[$0] ?? "")) })
@@ -58,8 +57,13 @@ public struct ReceiptFieldsTool: LocalTool {
     /// The model's answer with every unusable field (empty, a date or total that does not
     /// parse) replaced by the rules' value; also names the replaced fields.
     public static func repair(_ answer: JSONValue, text: String) -> (value: JSONValue, repaired: [String]) {
+        repair(answer, rules: ruled(text))
+    }
+
+    /// The rules' value of every field.
+    private static func ruled(_ text: String) -> [String: String] {
         let rules = ReceiptFieldExtractor.extract(text)
-        return repair(answer, rules: ["company": rules.company, "date": rules.date, "address": rules.address, "total": rules.total])
+        return ["company": rules.company, "date": rules.date, "address": rules.address, "total": rules.total]
     }
 
     private static func repair(_ answer: JSONValue, rules ruled: [String: String]) -> (value: JSONValue, repaired: [String]) {

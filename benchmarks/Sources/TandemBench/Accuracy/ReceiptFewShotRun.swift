@@ -34,28 +34,19 @@ struct ReceiptFewShotRun: Sendable {
                 guard let fold else { return true }
                 return (position[pool[i].line] ?? -1) % folds != fold
             }
-            let nearest = candidates.sorted { Self.dot(poolVectors[$0], vector) > Self.dot(poolVectors[$1], vector) }
-            return (row, nearest.prefix(Self.examples).map { pool[$0] })
+            // One dot product per candidate, then the highest few.
+            let nearest = candidates.map { ($0, VectorMath.dot(poolVectors[$0], vector)) }.sorted { $0.1 > $1.1 }
+            return (row, nearest.prefix(Self.examples).map { pool[$0.0] })
         }
-        let outputs = await boundedConcurrentMap(jobs, limit: inFlight, progress: progress) { job -> Result<(JSONValue, Bool), Error> in
+        let outcomes = await boundedConcurrentMap(jobs, limit: inFlight, progress: progress) {
+            job -> Result<(value: JSONValue, repaired: Bool), Error> in
             do { return .success(try await Self.extract(job.row, examples: job.examples, engine: engine)) } catch { return .failure(error) }
         }
-        var answers = ReceiptRun.Answers(fields: [], repaired: 0, failures: [], seconds: Date().timeIntervalSince(start))
-        for (row, output) in zip(scored, outputs) {
-            switch output {
-            case .success(let (value, repaired)):
-                answers.fields.append(value)
-                if repaired { answers.repaired += 1 }
-            case .failure(let error):
-                answers.fields.append(nil)
-                answers.failures.append("receipts.jsonl:\(row.line) (taught): \(error)")
-            }
-        }
-        return answers
+        return ReceiptRun.Answers(rows: scored, outcomes: outcomes, since: start, label: " (taught)")
     }
 
     /// One receipt: the answer (repaired) and whether the rules had to fill a field.
-    private static func extract(_ row: FixtureFolder.Row, examples: [FixtureFolder.Row], engine: Engine) async throws -> (JSONValue, Bool) {
+    private static func extract(_ row: FixtureFolder.Row, examples: [FixtureFolder.Row], engine: Engine) async throws -> (value: JSONValue, repaired: Bool) {
         var shots = examples
         while true {
             var messages: [ChatMessage] = [.system(ReceiptFieldsTool.system)]
@@ -75,11 +66,5 @@ struct ReceiptFewShotRun: Sendable {
                 shots.removeLast()  // the farthest example goes first
             }
         }
-    }
-
-    private static func dot(_ a: [Float], _ b: [Float]) -> Float {
-        var s: Float = 0
-        for i in 0..<min(a.count, b.count) { s += a[i] * b[i] }
-        return s
     }
 }

@@ -17,25 +17,35 @@ struct ReceiptRun: Sendable {
         var failures: [String]
         var seconds: Double
         var itemsPerSecond: Double { seconds > 0 ? Double(fields.count) / seconds : 0 }
+
+        /// One answer per row from each row's outcome (fields, and whether the rules repaired
+        /// any); a failed row is named with its file line, `label` added to the message.
+        init(rows: [FixtureFolder.Row], outcomes: [Result<(value: JSONValue, repaired: Bool), Error>], since start: Date,
+             label: String = "") {
+            fields = []; repaired = 0; failures = []; seconds = Date().timeIntervalSince(start)
+            for (row, outcome) in zip(rows, outcomes) {
+                switch outcome {
+                case .success(let answer):
+                    fields.append(answer.value)
+                    if answer.repaired { repaired += 1 }
+                case .failure(let error):
+                    fields.append(nil)
+                    failures.append("receipts.jsonl:\(row.line)\(label): \(error)")
+                }
+            }
+        }
     }
 
     func run(model: (any LocalModelClient)?, inFlight: Int, progress: ProgressBar?) async -> Answers {
         let start = Date()
-        let outputs = await boundedConcurrentMap(rows, limit: model == nil ? 1 : inFlight, progress: progress) { row -> Result<StepOutput, Error> in
-            do { return .success(try await ReceiptFieldsTool().run(["text": row.value["text"] ?? ""], model: model)) } catch { return .failure(error) }
+        let outcomes = await boundedConcurrentMap(rows, limit: model == nil ? 1 : inFlight, progress: progress) {
+            row -> Result<(value: JSONValue, repaired: Bool), Error> in
+            do {
+                let output = try await ReceiptFieldsTool().run(["text": row.value["text"] ?? ""], model: model)
+                return .success((output.value, model != nil && output.fallbackUnits > 0))
+            } catch { return .failure(error) }
         }
-        var answers = Answers(fields: [], repaired: 0, failures: [], seconds: Date().timeIntervalSince(start))
-        for (row, output) in zip(rows, outputs) {
-            switch output {
-            case .success(let o):
-                answers.fields.append(o.value)
-                if model != nil && o.fallbackUnits > 0 { answers.repaired += 1 }
-            case .failure(let error):
-                answers.fields.append(nil)
-                answers.failures.append("receipts.jsonl:\(row.line): \(error)")
-            }
-        }
-        return answers
+        return Answers(rows: rows, outcomes: outcomes, since: start)
     }
 
     /// Field names to score: the gold `fields` keys, in first-seen order.
