@@ -6,7 +6,7 @@ import TandemCore
 struct ConfigurationReader {
     var issues: [ConfigIssue]
     private static let topKeys: Set<String> = ["version", "models", "roles", "classifier", "classifiers", "planner", "keywords_dir",
-                                               "prices", "offline", "mcp_servers", "model", "cloud"]
+                                               "prices", "offline", "mcp_servers", "model", "cloud", "receipt_examples"]
 
     init(issues: [ConfigIssue]) { self.issues = issues }
 
@@ -63,6 +63,7 @@ struct ConfigurationReader {
         if let p = root["planner"] { config.planner = planner(p, into: &config) }
         config.keywordsDirectory = string(root["keywords_dir"], "keywords_dir") ?? "config"
         config.pricesPath = string(root["prices"], "prices")
+        config.receiptExamplesPath = string(root["receipt_examples"], "receipt_examples")
         if let o = root["offline"] { if let b = o.boolValue { config.offline = b } else { issue("offline", "expected true or false") } }
         if let m = root["mcp_servers"] {
             if m.objectValue != nil { config.mcpServers = m } else { issue("mcp_servers", "expected a mapping NAME: {command, args}") }

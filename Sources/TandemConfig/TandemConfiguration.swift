@@ -25,6 +25,9 @@ public struct TandemConfiguration: Sendable, Equatable {
     public var keywordsDirectory: String
     /// Cloud price table file, nil for the built-in list prices.
     public var pricesPath: String?
+    /// Labelled receipts (JSONL `{text, fields}`) whose company names and addresses correct
+    /// `extract_receipt_fields`; nil when none.
+    public var receiptExamplesPath: String?
     /// Refuse non-loopback connections (adds to `--offline` and `TANDEM_OFFLINE`).
     public var offline: Bool
     /// MCP servers, as `tandem mcp` reads them (`{name: {command, args, env}}`); nil when none.

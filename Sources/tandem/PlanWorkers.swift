@@ -11,11 +11,12 @@ struct PlanWorkers {
     private let hub: MCPHub?
 
     /// Starts the MCP servers in `mcpServers` (none: no `mcp` worker) and lists their tools; the
-    /// labelling tools ask the `taught` classifiers first.
+    /// labelling tools ask the `taught` classifiers first; `receiptMemory` corrects receipt fields.
     static func make(model: (any LocalModelClient)?, configDirectory: String, sandbox: SandboxIsolation = .bubblewrap,
-                     mcpServers: [MCPServerConfig] = [], taught: TaughtClassifiers = .none) async throws -> PlanWorkers {
+                     mcpServers: [MCPServerConfig] = [], taught: TaughtClassifiers = .none,
+                     receiptMemory: ReceiptFieldMemory? = nil) async throws -> PlanWorkers {
         let standard = StandardWorkers.registry(localModel: model, rules: try KeywordRuleBook(directory: configDirectory),
-                                                sandbox: sandbox, taught: taught)
+                                                sandbox: sandbox, taught: taught, receiptMemory: receiptMemory)
         let (registry, hub) = await StandardWorkers.withMCP(standard, servers: mcpServers)
         return PlanWorkers(registry: registry, hub: hub)
     }

@@ -111,3 +111,14 @@ private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathCom
     }
     #expect(throws: ConfigError.self) { try TandemConfiguration.parse(text: "classifiers: [a, b]", environment: [:]) }
 }
+
+@Test func receiptExamplesAreReadAndAWrongTypeNamesTheKey() throws {
+    let config = try TandemConfiguration.parse(text: "receipt_examples: ${DIR}/receipts.jsonl\n", environment: ["DIR": "/data"])
+    #expect(config.receiptExamplesPath == "/data/receipts.jsonl")
+    #expect(try TandemConfiguration.parse(text: "offline: false\n", environment: [:]).receiptExamplesPath == nil)
+    #expect {
+        _ = try TandemConfiguration.parse(text: "receipt_examples: [a, b]\n", environment: [:])
+    } throws: { error in
+        (error as? ConfigError)?.issues.contains { $0.path == "receipt_examples" } ?? false
+    }
+}

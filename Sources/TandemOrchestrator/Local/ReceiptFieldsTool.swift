@@ -5,10 +5,14 @@ import TandemCore
 ///
 /// The model's answer is kept field by field where it is usable; an empty or unreadable field
 /// (a date with no date in it, a total with no number) is filled by the rule-based extractor,
-/// and invalid JSON falls back to the extractor entirely.
+/// and invalid JSON falls back to the extractor entirely. With a `ReceiptFieldMemory` taught
+/// from the user's labelled receipts, a company or address it recognises then replaces the answer.
 public struct ReceiptFieldsTool: LocalTool {
-    /// Creates the tool.
-    public init() {}
+    /// Taught company names and addresses; nil: none.
+    public let memory: ReceiptFieldMemory?
+
+    /// Creates the tool, correcting with `memory` when given.
+    public init(memory: ReceiptFieldMemory? = nil) { self.memory = memory }
 
     /// The fields, in answer order.
     public static let fieldNames = ["company", "date", "address", "total"]
@@ -46,12 +50,16 @@ public struct ReceiptFieldsTool: LocalTool {
         switch call.result {
         case .failure(let reason):
             let value = JSONValue.object(Self.fieldNames.map { ($0, .string(ruled[$0] ?? "")) })
-            return .local(value: value, model: model, call: call, fallback: reason, promptText: request.system + request.user)
+            return .local(value: remembered(value, text), model: model, call: call, fallback: reason, promptText: request.system + request.user)
         case .success(let answer):
             let (value, repaired) = Self.repair(answer, rules: ruled)
             let reason = repaired.isEmpty ? nil : FallbackReason.invalidOutput("unusable \(repaired.joined(separator: ", ")); filled by rules")
-            return .local(value: value, model: model, call: call, fallback: reason, promptText: request.system + request.user)
+            return .local(value: remembered(value, text), model: model, call: call, fallback: reason, promptText: request.system + request.user)
         }
+    }
+
+    private func remembered(_ value: JSONValue, _ text: String) -> JSONValue {
+        memory?.correcting(value, text: text).value ?? value
     }
 
     /// The model's answer with every unusable field (empty, a date or total that does not

@@ -7,9 +7,10 @@ import TandemSandbox
 /// added by `withMCP` when servers are configured; kind `cloud` has no worker yet.
 public enum StandardWorkers {
     /// The built-in local tools, their keyword fallbacks reading `rules`; the labelling tools ask
-    /// `taught` classifiers first.
-    public static func localTools(rules: KeywordRuleBook, taught: TaughtClassifiers = .none) -> [any LocalTool] {
-        [ReceiptFieldsTool(), LineItemsTool(), CategorizeItemsTool(rules: rules, taught: taught),
+    /// `taught` classifiers first, and receipt fields are corrected by `receiptMemory`.
+    public static func localTools(rules: KeywordRuleBook, taught: TaughtClassifiers = .none,
+                                  receiptMemory: ReceiptFieldMemory? = nil) -> [any LocalTool] {
+        [ReceiptFieldsTool(memory: receiptMemory), LineItemsTool(), CategorizeItemsTool(rules: rules, taught: taught),
          ClassifyTextTool(rules: rules, taught: taught), SentimentTool(rules: rules, taught: taught), EntitiesTool()]
     }
 
@@ -19,9 +20,10 @@ public enum StandardWorkers {
     /// runs them directly on the host, with a warning on every run.
     public static func registry(localModel: (any LocalModelClient)?, rules: KeywordRuleBook,
                                 functions: FunctionRegistry = .standard,
-                                sandbox: SandboxIsolation = .bubblewrap, taught: TaughtClassifiers = .none) -> WorkerRegistry {
+                                sandbox: SandboxIsolation = .bubblewrap, taught: TaughtClassifiers = .none,
+                                receiptMemory: ReceiptFieldMemory? = nil) -> WorkerRegistry {
         var registry = WorkerRegistry()
-        registry.register(LocalModelWorker(model: localModel, tools: localTools(rules: rules, taught: taught)))
+        registry.register(LocalModelWorker(model: localModel, tools: localTools(rules: rules, taught: taught, receiptMemory: receiptMemory)))
         registry.register(FunctionWorker(registry: functions))
         registry.register(CodeWorker(isolation: sandbox))
         return registry

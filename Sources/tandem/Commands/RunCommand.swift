@@ -36,6 +36,13 @@ enum RunCommand: Command {
                                 its classifiers (taught with `tandem teach` for that model) answer
                                 categorize_items, classify_text and sentiment first when they are
                                 sure. A directory here is the older form: the *.keywords.json label sets
+          --receipt-examples FILE
+                                labelled receipts, JSONL {"text": ..., "fields": {"company": ...,
+                                "address": ...}} (the fixtures' schema; default: the config's
+                                receipt_examples): extract_receipt_fields then reads the company
+                                and address of a shop it was taught as the examples write them,
+                                fixing OCR slips, with or without the model. See
+                                docs/taught-classifiers.md
           -m, --model PATH      local model file, overriding the config (default when no config
                                 names a primary model: models/SmolLM2-135M-Instruct.Q4_1.gguf)
           --no-local-model      run on the keyword/rule fallbacks only (no model is loaded)
@@ -90,6 +97,7 @@ enum RunCommand: Command {
         let mcpConfig = try arguments.option("--mcp-config")
         let unsafeNoSandbox = arguments.flag("--unsafe-no-sandbox")
         let kvPool = arguments.flag("--kv-pool")
+        let receiptExamples = try arguments.option("--receipt-examples")
         guard let planPath = arguments.positional() else { throw UsageError("give the PLAN file to run") }
         try arguments.finish()
         guard let input else { throw UsageError("--input FILE.jsonl is required") }
@@ -139,9 +147,19 @@ enum RunCommand: Command {
                 Log.warning("classifiers in \(configSource ?? "the config") are not used: they need the local model (--no-local-model is set)")
             }
         }
+        var receiptMemory: ReceiptFieldMemory?
+        if let path = receiptExamples ?? config.receiptExamplesPath {
+            let memory: ReceiptFieldMemory
+            do { memory = ReceiptFieldMemory(examples: try ReceiptExamplesFile.load(path: path)) } catch {
+                return fail("receipt examples: \(error)")
+            }
+            FileHandle.standardError.write(Data(("tandem run: receipt memory from \(path): \(memory.exampleCount) labelled receipts; "
+                + memory.summary.joined(separator: "; ") + "\n").utf8))
+            receiptMemory = memory
+        }
         let workers = try await PlanWorkers.make(model: model, configDirectory: config.keywordsDirectory,
                                                  sandbox: unsafeNoSandbox ? .unsafeNoSandbox : .bubblewrap, mcpServers: mcpServers,
-                                                 taught: taught)
+                                                 taught: taught, receiptMemory: receiptMemory)
         let status: Int32
         do {
             status = try await execute(planText, planPath: planPath, lines: lines, input: input, registry: workers.registry,

@@ -43,48 +43,75 @@ struct AccuracyTaskRunner: Sendable {
     let embedder: TextEmbedder?
     let trainFolder: FixtureFolder?
 
-    /// Receipts through `extract_receipt_fields`, on the model and/or on the rules alone.
+    /// Receipts through `extract_receipt_fields`: on the model, on the rules alone, and taught
+    /// (the rules with a memory of the teaching receipts; plus retrieval few-shot on the model,
+    /// reported beside it, when a model is loaded).
     func receipts(_ input: AccuracySuite.Input, methods: [AccuracyMethod], into out: inout TaskOutcome) async {
         let run = ReceiptRun(rows: input.scored)
         let o = ctx.options
-        let runs = methods.filter { $0 != .taught || (engine != nil && embedder != nil) }
-        ctx.progress.begin("accuracy: receipts", total: input.scored.count * runs.count)
-        var scores: [AccuracyMethod: (perField: [(String, Double)], allCorrect: Double)] = [:]
-        for m in runs {
-            let answers: ReceiptRun.Answers
-            if m == .taught, let engine, let embedder {
+        let fewShot = methods.contains(.taught) && engine != nil && embedder != nil
+        ctx.progress.begin("accuracy: receipts", total: input.scored.count * (methods.count + (fewShot ? 1 : 0)))
+        typealias Score = (perField: [(String, Double)], allCorrect: Double)
+        var columns: [(name: String, score: Score)] = []
+        var fewShotColumn: (name: String, score: Score)?
+        for m in methods {
+            var answers: ReceiptRun.Answers
+            var extra: [(String, JSONValue)] = []
+            if m == .taught {
+                let teaching: ReceiptTeaching
                 do {
                     let train = try trainRows(.receipts, into: &out)
                     if trainFolder != nil && train == nil { continue }
-                    answers = try await ReceiptFewShotRun(scored: input.scored, all: input.all, train: train, folds: o.accuracy.taught.folds)
-                        .run(engine: engine, embedder: embedder, inFlight: o.accuracyInFlight, progress: ctx.progress)
+                    teaching = ReceiptTeaching(all: input.all, train: train, folds: o.accuracy.taught.folds)
                 } catch {
                     out.failures.append("taught receipts: \(error)")
                     continue
+                }
+                let memory = await ReceiptMemoryRun(scored: input.scored, teaching: teaching).run(progress: ctx.progress)
+                answers = memory.answers
+                extra.append(("method", "memory: rules, then company and address recalled from the teaching receipts"))
+                extra.append(("rows_corrected_by_memory", .number(Double(memory.corrected))))
+                if fewShot, let engine, let embedder {
+                    do {
+                        let shots = try await ReceiptFewShotRun(scored: input.scored, teaching: teaching)
+                            .run(engine: engine, embedder: embedder, inFlight: o.accuracyInFlight, progress: ctx.progress)
+                        let s = run.score(shots)
+                        fewShotColumn = ("taught few-shot", s)
+                        extra.append(("fewshot", Self.receiptJSON(s, shots).setting("few_shot_examples", to: .number(Double(ReceiptFewShotRun.examples)))))
+                        out.failures += shots.failures
+                    } catch {
+                        out.failures.append("taught receipts (few-shot): \(error)")
+                    }
                 }
             } else {
                 answers = await run.run(model: m == .model ? client : nil, inFlight: m == .model ? o.accuracyInFlight : 1, progress: ctx.progress)
             }
             let s = run.score(answers)
-            scores[m] = s
+            columns.append((m.rawValue, s))
             out.cells[m] = AccuracySuite.Cell(score: s.allCorrect, macroF1: nil, itemsPerSecond: answers.itemsPerSecond)
-            var json: JSONValue = ["per_field_exact": .object(s.perField.map { ($0.0, .number($0.1)) }), "all_fields_correct": .number(s.allCorrect),
-                                   "items_per_s": .number(answers.itemsPerSecond), "seconds": .number(answers.seconds),
-                                   "rows_repaired_by_rules": .number(Double(answers.repaired)), "failed_rows": .number(Double(answers.failures.count))]
-            if m == .taught { json = json.setting("few_shot_examples", to: .number(Double(ReceiptFewShotRun.examples))) }
+            var json = Self.receiptJSON(s, answers)
+            for (k, v) in extra { json = json.setting(k, to: v) }
             out.set(m.rawValue, json)
             out.answers(m, answers.fields.map { $0 ?? .null })
             out.failures += answers.failures
             if m == .model { out.fellBack = "\(answers.repaired) rows repaired by rules" }
         }
-        var fields = MarkdownTable(title: "Receipts: per-field exact match (normalised)", headers: ["field"] + runs.map(\.rawValue))
-        for (i, name) in run.fieldNames.enumerated() { fields.rows.append([name] + runs.map { fixed(scores[$0]?.perField[i].1, 3) }) }
-        fields.rows.append(["all fields correct"] + runs.map { fixed(scores[$0]?.allCorrect, 3) })
+        if let fewShotColumn { columns.append(fewShotColumn) }
+        var fields = MarkdownTable(title: "Receipts: per-field exact match (normalised)", headers: ["field"] + columns.map(\.name))
+        for (i, name) in run.fieldNames.enumerated() { fields.rows.append([name] + columns.map { fixed($0.score.perField[i].1, 3) }) }
+        fields.rows.append(["all fields correct"] + columns.map { fixed($0.score.allCorrect, 3) })
         out.extraTables.append(fields)
-        if let m = scores[.model], let k = scores[.keyword],
+        let scores = Dictionary(columns.map { ($0.name, $0.score) }, uniquingKeysWith: { a, _ in a })
+        if let m = scores["model"], let k = scores["keyword"],
            let worst = zip(m.perField, k.perField).max(by: { ($0.1.1 - $0.0.1) < ($1.1.1 - $1.0.1) }) {
             out.why = "widest gap on \(worst.0.0): \(fixed(worst.0.1, 2)) vs \(fixed(worst.1.1, 2))"
         }
+    }
+
+    private static func receiptJSON(_ s: (perField: [(String, Double)], allCorrect: Double), _ answers: ReceiptRun.Answers) -> JSONValue {
+        ["per_field_exact": .object(s.perField.map { ($0.0, .number($0.1)) }), "all_fields_correct": .number(s.allCorrect),
+         "items_per_s": .number(answers.itemsPerSecond), "seconds": .number(answers.seconds),
+         "rows_repaired_by_rules": .number(Double(answers.repaired)), "failed_rows": .number(Double(answers.failures.count))]
     }
 
     /// A labelling task: the model's constrained choice, the keyword rules, taught classifiers.

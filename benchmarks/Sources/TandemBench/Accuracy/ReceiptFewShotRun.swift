@@ -8,32 +8,25 @@ import TandemRuntime
 /// model under the field schema (`extract_receipt_fields`' instruction and schema) after its
 /// nearest teaching receipts, by mean-pooled embedding of the OCR text, as earlier chat turns
 /// with their gold fields as the answers; unusable fields are then repaired by the rules, as the
-/// tool does in production. Teaching receipts: the `--train` folder's, else the other folds' of
-/// the scored file (fold = file position mod folds), so a receipt never sees its own fields.
+/// tool does in production. Teaching receipts: see `ReceiptTeaching`.
 struct ReceiptFewShotRun: Sendable {
     /// Examples per prompt: two receipts and the target fit a 2,048-token context for OCR texts
     /// up to about 1,300 characters; a prompt that does not fit drops examples, nearest last.
     static let examples = 2
 
     let scored: [FixtureFolder.Row]
-    let all: [FixtureFolder.Row]
-    let train: [FixtureFolder.Row]?
-    let folds: Int
+    let teaching: ReceiptTeaching
 
     private static func text(_ row: FixtureFolder.Row) -> String { row.value["text"]?.stringValue ?? "" }
 
     func run(engine: Engine, embedder: TextEmbedder, inFlight: Int, progress: ProgressBar?) async throws -> ReceiptRun.Answers {
         let start = Date()
-        let pool = train ?? all
-        let position = Dictionary(all.enumerated().map { ($0.element.line, $0.offset) }, uniquingKeysWith: { a, _ in a })
+        let pool = teaching.pool
         let poolVectors = try await embedder.embed(pool.map(Self.text))
         let scoredVectors = try await embedder.embed(scored.map(Self.text))
         let jobs: [(row: FixtureFolder.Row, examples: [FixtureFolder.Row])] = zip(scored, scoredVectors).map { row, vector in
-            let fold = train == nil ? position[row.line].map { $0 % folds } : nil
-            let candidates = pool.indices.filter { i in
-                guard let fold else { return true }
-                return (position[pool[i].line] ?? -1) % folds != fold
-            }
+            let fold = teaching.fold(of: row)
+            let candidates = pool.indices.filter { teaching.teaches(pool[$0], fold: fold) }
             // One dot product per candidate, then the highest few.
             let nearest = candidates.map { ($0, VectorMath.dot(poolVectors[$0], vector)) }.sorted { $0.1 > $1.1 }
             return (row, nearest.prefix(Self.examples).map { pool[$0.0] })

@@ -53,7 +53,7 @@ enum AccuracySuite {
             report.fail("\(problems.count) fixture line(s) skipped: " + problems.prefix(10).joined(separator: "; ") + (problems.count > 10 ? "; …" : ""))
         }
         let rules = ClassificationRun.ruleBook(config: config, tasks: inputs.map { ($0.task, $0.labels) })
-        // Taught receipts are few-shot prompts on the model, like the prompted taught methods.
+        // Taught receipts also run retrieval few-shot on the model, like the prompted taught methods.
         let needsEngine = methods.contains(.model) || (methods.contains(.taught)
             && (o.accuracy.taught.methods.contains(where: \.isPrompted) || inputs.contains { $0.task == .receipts }))
         let engine = needsEngine ? try Engine(model: ctx.model, parameters: ctx.parameters(contextLength: 2048, sequences: o.accuracySlots)) : nil
@@ -105,6 +105,9 @@ enum AccuracySuite {
             report.notes.append("Taught: \(o.accuracy.evaluation); every classifier fits its heads, calibration, ensemble weights and its own method (by an inner \(o.accuracy.taught.innerFolds)-fold cross-validation) on its training rows only; `taught` is the method it picked."
                 + (o.accuracy.taught.methods.contains(where: \.isPrompted) ? " Prompted methods (fewshot: \(o.accuracy.taught.fewShotCount) nearest examples) on \(o.accuracy.taught.promptedRowLimit.map { "at most \($0)" } ?? "all") scored rows per task." : "")
                 + " items/s = embedding + the method, \(o.threads) threads.")
+            if inputs.contains(where: { $0.task == .receipts }) {
+                report.notes.append("Taught receipts: `taught` = the rules with a memory of the teaching receipts (company names and addresses found in the OCR text, read in the taught spelling, each field only as close as a closeness learned on the teaching receipts themselves allows; `tandem run --receipt-examples`); `taught few-shot` = the model with the \(ReceiptFewShotRun.examples) nearest teaching receipts (by embedding) and their fields as chat turns, unusable fields repaired by the rules.")
+            }
         }
         if !trailing.isEmpty { report.notes.append("The model does not beat the keyword baseline on: \(trailing.joined(separator: ", ")).") }
     }
