@@ -77,9 +77,10 @@ public enum BenchCommandLine {
           --limit N               rows per task, spread evenly over the file (default: all; quick: 4)
           --rows-out FILE         write each scored row's gold, model, keyword and taught answers as JSONL
           --accuracy-methods L    which of model, keyword, taught to run (default: all three)
-          --train DIR             teach the taught classifiers from DIR (same schema) and score them
-                                  on --fixtures (default: 5-fold cross-validation inside --fixtures;
-                                  either way no row is scored by a classifier taught with it)
+          --train DIR             teach the taught classifiers (and the receipt memory and few-shot
+                                  examples) from DIR (same schema) and score them on --fixtures
+                                  (default: 5-fold cross-validation inside --fixtures; either way
+                                  no row is scored by what was taught with it)
           --taught-methods L      classifier methods to score: knn, centroid, linear, fewshot,
                                   zeroshot, ensemble (default: knn,centroid,linear,fewshot,ensemble);
                                   acc_<task>_taught is the one each classifier picks for itself
