@@ -40,12 +40,18 @@ enum ConfigCommand: Command {
         if json {
             let rolesJSON = JSONValue.object(roles.map { role in (role, .array((config.roles[role] ?? []).map { .string($0) })) })
             let models = JSONValue.array(config.models.map { ["name": .string($0.name), "backend": .string($0.backendName)] })
-            print(JSONWriter.pretty(["ok": true, "models": models, "roles": rolesJSON, "errors": []]))
+            print(JSONWriter.pretty(["ok": true, "models": models, "roles": rolesJSON,
+                                     "receipt_examples": config.receiptExamplesPath.map { .string($0) } ?? .null, "errors": []]))
             return
         }
         print("OK \(path): \(config.models.count) model(s), \(roles.count) role(s), classifier threshold \(config.classifier.threshold), planner \(config.planner.enabled ? "on" : "off")")
         for model in config.models { print("  model \(model.name): \(model.backendName)") }
         for role in roles { print("  role \(role): \((config.roles[role] ?? []).joined(separator: " > "))") }
+        if let examples = config.receiptExamplesPath {
+            // Read when `tandem run` starts; said here so a typo shows before a long run.
+            let found = FileManager.default.fileExists(atPath: examples)
+            print("  receipt examples: \(examples)" + (found ? "" : " (not found: tandem run will stop)"))
+        }
     }
 
     private static func report(_ error: ConfigError, json: Bool) {
