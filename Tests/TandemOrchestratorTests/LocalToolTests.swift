@@ -55,6 +55,21 @@ import TandemOrchestrator
         #expect(out.value["items"]?[0]?["amount"] == 80.91)
     }
 
+    @Test func lineItemCallsAreBoundedByTheReceiptsAmountLines() throws {
+        // Five lines print an amount (80.91 twice, 80.90, 100.00, 19.10): at most five items.
+        let (schema, maxTokens) = LineItemsTool.requestSchema(for: receipt)
+        #expect(schema["properties"]?["items"]?["maxItems"] == 5)
+        #expect(maxTokens == 24 + 48 * 5)
+        let checker = JSONSchemaChecker(schema: schema)
+        let item: JSONValue = ["description": "ELEGANT BAG", "quantity": 1, "unit_price": 80.91, "amount": 80.91]
+        #expect(checker.isValid(["items": .array([item])]))
+        #expect(!checker.isValid(["items": .array([JSONValue](repeating: item, count: 6))]), "a sixth item must be refused")
+        #expect(!checker.isValid(["items": [item.setting("description", to: .string(String(repeating: "A", count: 61)))]]))
+        // Whatever the bound, an answer under it is an answer under the tool's published schema.
+        #expect(JSONSchemaChecker(schema: LineItemsTool().descriptor.resultSchema).isValid(["items": .array([item])]))
+        #expect(LineItemsTool.requestSchema(for: "no amounts here").schema["properties"]?["items"]?["maxItems"] == 1)
+    }
+
     @Test func categorizeSendsItemsConcurrentlyAndFallsBackPerItem() async throws {
         let model = MisbehavingModel(.wrongLabel)
         let items: JSONValue = ["Organic Bananas", ["description": "Chocolate Chip Cookies"], "Dog Food Chicken", "Pale Ale 6 Pack",

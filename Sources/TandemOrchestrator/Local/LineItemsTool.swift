@@ -28,10 +28,29 @@ public struct LineItemsTool: LocalTool {
         Do not list totals, subtotals, taxes, rounding, payments or change. Answer with one JSON object only.
         """
 
+    /// Most items and tokens a call may generate.
+    static let maxItems = 40, maxTokens = 768
+    /// Characters of a description: longer ones are a small model looping inside the string.
+    static let maxDescription = 60
+    private static let amount = TextPattern(#"\d[.,]\d{2}\b"#)
+
+    /// The schema one receipt's call is generated under: `resultSchema` bounded by the receipt,
+    /// at most one item per line that prints an amount and short descriptions, so a model that
+    /// would list items forever is stopped by the grammar within a token budget sized to match.
+    public static func requestSchema(for text: String) -> (schema: JSONValue, maxTokens: Int) {
+        let amountLines = text.split(whereSeparator: \.isNewline).filter { amount.matches(String($0)) }.count
+        let bound = min(max(amountLines, 1), maxItems)
+        let item = itemSchema.setting("properties", to: itemSchema["properties"]!.setting("description", to: ["type": "string", "maxLength": .number(Double(maxDescription))]))
+        let items: JSONValue = ["type": "array", "items": item, "maxItems": .number(Double(bound))]
+        // About 45 tokens per item at the bound, plus the wrapper.
+        return (resultSchema.setting("properties", to: ["items": items]), min(maxTokens, 24 + 48 * bound))
+    }
+
     /// Lists the items.
     public func run(_ args: JSONValue, model: (any LocalModelClient)?) async throws -> StepOutput {
         let text = args["text"]?.stringValue ?? ""
-        let request = LocalJSONRequest(system: Self.system, user: "Receipt OCR text:\n" + text, schema: Self.resultSchema, maxTokens: 768)
+        let bounded = Self.requestSchema(for: text)
+        let request = LocalJSONRequest(system: Self.system, user: "Receipt OCR text:\n" + text, schema: bounded.schema, maxTokens: bounded.maxTokens)
         let call = try await ModelJSONCall.run(model, request) { value in
             // A model that invents items is worse than the rules: every description must be on the receipt.
             let upper = text.uppercased()
