@@ -21,7 +21,8 @@ enum ReceiptHeaderReader {
     private static let dateLike = TextPattern(#"\d{1,2}[/-]\d{1,2}[/-]\d{2,4}|\d{1,2}\s*(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[A-Z]*\s*\d{2,4}|\d{1,2}:\d{2}"#)
     private static let region = TextPattern(#"\b(MALAYSIA|SELANGOR|JOHOR|KUALA LUMPUR|PERAK|PENANG|PULAU PINANG|PAHANG|KEDAH|MELAKA|MALACCA|SABAH|SARAWAK|NEGERI SEMBILAN|KELANTAN|TERENGGANU|PERLIS|PUTRAJAYA|LABUAN|WILAYAH|DARUL|SINGAPORE)\b"#)
     private static let addressPrefix = TextPattern(#"^\s*(HQ\s*)?(ADD(RESS)?|ALAMAT)\s*[:.]\s*"#)
-    private static let postcode = TextPattern(#"(?<!\d)\d{5,6}(?!\d)"#)
+    /// Five or six digits that are not a lot, house or plot number (`LOT 34817 JALAN …`).
+    private static let postcode = TextPattern(#"(?<!\b(?:LOT|NO|PT|P\.T|UNIT)\.?\s{0,2})(?<![\d#])\d{5,6}(?!\d)"#)
     private static let digit = TextPattern(#"\d"#)
     private static let wordOrPostcode = TextPattern(#"[A-Z]{2,}|\d{5}"#)
 
