@@ -147,8 +147,13 @@ public struct ReceiptFieldMemory: Sendable {
         return Recall(text: OCRSpanMatcher.conform(best.span.text, to: best.known), known: best.known, distance: best.span.distance)
     }
 
+    /// The longest value learned: a company name or address is far shorter, and a longer one
+    /// would make every search quadratic in it.
+    static let maxValueLength = 300
+
     private static func value(_ field: String, of example: Example) -> String? {
-        guard let v = example.fields[field]?.trimmingCharacters(in: .whitespacesAndNewlines), !v.isEmpty else { return nil }
+        guard let v = example.fields[field]?.trimmingCharacters(in: .whitespacesAndNewlines), !v.isEmpty,
+              v.count <= maxValueLength else { return nil }
         return v
     }
 
