@@ -9,20 +9,16 @@ import TandemCore
 public struct OpenAIClient: PlanningModelClient {
     /// The model and endpoint.
     public let config: CloudModelConfig
-    private let key: APIKey?
     private let loop: StructuredCompletionLoop
+    private var key: APIKey? { loop.key }
 
     /// A client; throws when `api_key_env` names a variable that is not set in `environment`.
     /// `retry` overrides the policy built from `config` (tests use short delays).
     public init(config: CloudModelConfig, ledger: CostLedger? = nil, retry: RetryPolicy? = nil,
                 egress: EgressPolicy = EgressPolicy(),
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws(CloudError) {
-        let key = try config.apiKeyVariable.map { (name) throws(CloudError) in try APIKey(variable: name, environment: environment) }
         self.config = config
-        self.key = key
-        let http = CloudHTTPClient(retry: retry ?? config.retryPolicy, egress: egress,
-                                   redactor: SecretRedactor(secrets: [key?.value].compactMap { $0 }), label: "openai")
-        loop = StructuredCompletionLoop(provider: .openai, config: config, http: http, ledger: ledger)
+        loop = try StructuredCompletionLoop(provider: .openai, config: config, ledger: ledger, retry: retry, egress: egress, environment: environment)
     }
 
     /// Asks for JSON matching `schema`; see `PlanningModelClient`.

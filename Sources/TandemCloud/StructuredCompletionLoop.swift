@@ -17,6 +17,22 @@ struct StructuredCompletionLoop: Sendable {
     let config: CloudModelConfig
     let http: CloudHTTPClient
     let ledger: CostLedger?
+    /// The API key, read once when the client is made; nil when the config names none.
+    let key: APIKey?
+
+    /// The loop a client of `provider` sends through: its key read from `environment` (throws
+    /// when `api_key_env` names an unset variable) and redacted from every log line, its retry
+    /// policy (`retry`, else the config's) and egress policy.
+    init(provider: CloudProvider, config: CloudModelConfig, ledger: CostLedger?, retry: RetryPolicy?, egress: EgressPolicy,
+         environment: [String: String]) throws(CloudError) {
+        let key = try config.apiKeyVariable.map { (name) throws(CloudError) in try APIKey(variable: name, environment: environment) }
+        self.provider = provider
+        self.config = config
+        self.ledger = ledger
+        self.key = key
+        http = CloudHTTPClient(retry: retry ?? config.retryPolicy, egress: egress,
+                               redactor: SecretRedactor(secrets: [key?.value].compactMap { $0 }), label: provider.rawValue)
+    }
 
     func run(_ request: HTTPRequest, schema: JSONValue,
              parse: (HTTPResponse) -> ProviderReply) async throws(CloudError) -> CloudCompletion {
