@@ -2,6 +2,7 @@ import Foundation
 import TandemClassifier
 import TandemCore
 import TandemRuntime
+import TandemTestSupport
 
 /// Real models and the shared labelled fixtures. A missing one fails the test with how to get it.
 enum ClassifierFixtures {
@@ -13,14 +14,7 @@ enum ClassifierFixtures {
         var description: String { "test prerequisite missing: \(what); \(fix)" }
     }
 
-    static var smolLMPath: String {
-        get throws {
-            let path = ProcessInfo.processInfo.environment["TANDEM_TEST_MODEL"]
-                ?? packageRoot.appendingPathComponent("models/SmolLM2-135M-Instruct.Q4_1.gguf").path
-            guard FileManager.default.fileExists(atPath: path) else { throw Missing(what: path, fix: "run `make models`") }
-            return path
-        }
-    }
+    static var smolLMPath: String { get throws { try TestModelFile.smolLM() } }
 
     /// A tiny random-weight model: a different file (different sha256) with the same API.
     static var tinyModelPath: String {

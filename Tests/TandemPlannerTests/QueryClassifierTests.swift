@@ -33,10 +33,7 @@ private func routingRows(perLabel: Int) throws -> [(query: String, label: String
 
 /// The closing note's classifier numbers: model vs keyword vs combined over a threshold sweep.
 @Test(.timeLimit(.minutes(10))) func routingThresholdSweep() async throws {
-    let modelPath = ProcessInfo.processInfo.environment["TANDEM_TEST_MODEL"] ?? Fixtures.path("models/SmolLM2-135M-Instruct.Q4_1.gguf")
-    guard FileManager.default.fileExists(atPath: modelPath) else {
-        throw PeerError(description: "test model \(modelPath) is missing; run `make test` (it fetches the model)")
-    }
+    let modelPath = try TestModelFile.smolLM()
     let rules = try KeywordRuleBook(directory: Fixtures.path("config")).rules("routing")
     let model = try EngineModelClient(modelPath: modelPath, slots: 4, contextLength: 2048)
     let classifier = QueryClassifier(labels: rules.labels, rules: rules, model: model, threshold: 0.5,

@@ -11,9 +11,7 @@ import TandemTestSupport
 /// Classifiers taught from fixture rows, saved, named in tandem.yaml and asked by the workers.
 @Suite(.serialized) struct TaughtWorkerTests {
     static func model() throws -> LlamaModel {
-        let path = ProcessInfo.processInfo.environment["TANDEM_TEST_MODEL"] ?? Fixtures.path("models/SmolLM2-135M-Instruct.Q4_1.gguf")
-        guard FileManager.default.fileExists(atPath: path) else { throw PeerError(description: "test model \(path) is missing; run `make models`") }
-        return try LlamaModel.load(path: path, backend: .cpu)
+        try LlamaModel.load(path: try TestModelFile.smolLM(), backend: .cpu)
     }
 
     /// The first `perLabel` rows of each label of a shared fixture file.

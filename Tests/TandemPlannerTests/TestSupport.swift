@@ -24,14 +24,7 @@ func tandemBinary() throws -> String {
 }
 
 /// The small test model: `TANDEM_TEST_MODEL`, else the repository's copy; missing is an error.
-func testModelPath() throws -> String {
-    let path = ProcessInfo.processInfo.environment["TANDEM_TEST_MODEL"].flatMap { $0.isEmpty ? nil : $0 }
-        ?? Fixtures.path("models/SmolLM2-135M-Instruct.Q4_1.gguf")
-    guard FileManager.default.fileExists(atPath: path) else {
-        throw PeerError(description: "test model \(path) is missing; run `make test` (it fetches the model)")
-    }
-    return path
-}
+func testModelPath() throws -> String { try TestModelFile.smolLM() }
 
 /// Runs a program to completion without blocking the cooperative pool; output goes to a file.
 /// `environment` adds to (or overrides) the test runner's own.

@@ -1,5 +1,6 @@
 import Foundation
 import TandemRuntime
+import TandemTestSupport
 
 /// The real models the tests run on. A missing model fails the test with how to get it.
 enum TestModels {
@@ -7,14 +8,7 @@ enum TestModels {
         .deletingLastPathComponent().deletingLastPathComponent()
 
     /// SmolLM2-135M-Instruct Q4_1 (`make models`).
-    static var smolLMPath: String {
-        get throws {
-            let path = ProcessInfo.processInfo.environment["TANDEM_TEST_MODEL"]
-                ?? packageRoot.appendingPathComponent("models/SmolLM2-135M-Instruct.Q4_1.gguf").path
-            guard FileManager.default.fileExists(atPath: path) else { throw Missing(what: path, fix: "run `make models` (or `make test`)") }
-            return path
-        }
-    }
+    static var smolLMPath: String { get throws { try TestModelFile.smolLM() } }
 
     /// The vendor-build prefix (libllama, tools, gguf-py, tiny fixtures).
     static var llamaPrefix: String {

@@ -20,11 +20,7 @@ public final class LlamaServerPeer {
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw PeerError(description: "\(binary) is missing; run `make test` (or `make llama`) to build llama.cpp")
         }
-        let model = environment["TANDEM_TEST_MODEL"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? TestPaths.repositoryRoot.appendingPathComponent("models/SmolLM2-135M-Instruct.Q4_1.gguf").path
-        guard FileManager.default.fileExists(atPath: model) else {
-            throw PeerError(description: "test model \(model) is missing; run `make test` (it fetches the model)")
-        }
+        let model = try TestModelFile.smolLM()
         let port = try Self.freeLoopbackPort()
         baseURL = "http://127.0.0.1:\(port)"
         logPath = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-llama-server-\(port).log").path
