@@ -57,12 +57,12 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "TandemRuntimeTests", dependencies: ["TandemRuntime", "TandemCore", "TandemTestSupport"]),
         .testTarget(name: "TandemCloudTests", dependencies: ["TandemCloud", "TandemCore", "TandemTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "TandemSandboxTests", dependencies: ["TandemSandbox", "TandemCore"]),
+        .testTarget(name: "TandemSandboxTests", dependencies: ["TandemSandbox", "TandemCore", "TandemTestSupport"]),
         .testTarget(name: "TandemMCPTests", dependencies: ["TandemMCP", "TandemCore"], exclude: ["Fixtures"]),
         .testTarget(name: "TandemClassifierTests", dependencies: ["TandemClassifier", "TandemRuntime", "TandemCore", "TandemTestSupport"]),
         .testTarget(name: "TandemBenchTests", dependencies: ["TandemBench", "TandemClassifier"],
                     path: "benchmarks/Tests/TandemBenchTests"),
         .testTarget(name: "TandemOrchestratorTests",
-                    dependencies: ["TandemOrchestrator", "TandemRuntime", "TandemCore", "TandemSandbox", "TandemMCP"]),
+                    dependencies: ["TandemOrchestrator", "TandemRuntime", "TandemCore", "TandemSandbox", "TandemMCP", "TandemTestSupport"]),
     ]
 )

@@ -4,6 +4,7 @@ import Testing
 import TandemCore
 import TandemOrchestrator
 import TandemSandbox
+import TandemTestSupport
 
 /// `code` steps through the executor, in real bubblewrap.
 @Suite struct CodeWorkerTests {
@@ -44,7 +45,7 @@ import TandemSandbox
 
     @Test(.enabled(if: ExternalTools.hasBubblewrap, noBubblewrap))
     func socketToTheHostFailsAndTheFallbackRuns() async throws {
-        let listener = try HostListener()
+        let listener = try LoopbackListener()
         let registry = try registry()
         let result = await DAGExecutor(registry: registry).run(try compile(planText(Self.connectPlan), registry),
                                                               inputs: ["port": .number(Double(listener.port))])
@@ -61,7 +62,7 @@ import TandemSandbox
     /// The contrast that shows the test above can fail: without the sandbox the same code
     /// reaches the host's listener, and the worker warns on the run.
     @Test func unsafeNoSandboxReachesTheHostAndWarns() async throws {
-        let listener = try HostListener()
+        let listener = try LoopbackListener()
         let warnings = Mutex<[String]>([])
         let sink = Log.addSink { level, text in if level == .warning { warnings.withLock { $0.append(text) } } }
         defer { Log.removeSink(sink) }

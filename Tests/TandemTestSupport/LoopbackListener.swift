@@ -3,13 +3,16 @@ import Foundation
 import Glibc
 #endif
 
-/// A TCP listener on the host's 127.0.0.1 that never accepts: a connection attempt that
-/// reaches it stays in the backlog, where `hasPendingConnection` sees it.
-final class HostListener {
-    let fd: Int32
-    let port: Int
+/// A TCP listener on the host's 127.0.0.1 (an ephemeral port) that never accepts: a connection
+/// attempt that reaches it, say from a sandboxed snippet, stays in the backlog, where
+/// `hasPendingConnection` sees it.
+public final class LoopbackListener {
+    private let fd: Int32
+    /// The port it listens on.
+    public let port: Int
 
-    init() throws {
+    /// Listens, or throws `PeerError` when the host refuses.
+    public init() throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -21,7 +24,7 @@ final class HostListener {
         }
         guard fd >= 0, bound, listen(fd, 8) == 0 else {
             if fd >= 0 { close(fd) }
-            throw MissingPrerequisite("cannot listen on 127.0.0.1: errno \(errno)")
+            throw PeerError(description: "cannot listen on 127.0.0.1: errno \(errno)")
         }
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         self.fd = fd
@@ -29,7 +32,7 @@ final class HostListener {
     }
 
     /// True when a client connected (accepting it, without blocking).
-    var hasPendingConnection: Bool {
+    public var hasPendingConnection: Bool {
         let client = accept(fd, nil, nil)
         if client >= 0 { close(client); return true }
         return false
