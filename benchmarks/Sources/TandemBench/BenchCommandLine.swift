@@ -16,7 +16,7 @@ public enum BenchCommandLine {
         "--chart", "-p", "-n", "-b", "-ub", "-r", "--prefix-lengths", "--prefix-reps", "--items", "--bulk-prefix",
         "--max-tokens", "--clients", "--server-slots", "--slots", "--naive-items", "--port", "--max-sequences",
         "--npp", "--ntg", "--fixtures", "--config", "--limit", "--rows-out", "--train", "--accuracy-methods",
-        "--taught-methods", "--folds", "--fewshot-rows", "--teach-rows",
+        "--taught-methods", "--folds", "--fewshot-rows", "--teach-rows", "--embed-texts", "--embed-clients", "--embed-rounds",
     ]
     /// Options without a value.
     public static let flags = ["--quick", "--no-progress"]
@@ -35,6 +35,8 @@ public enum BenchCommandLine {
           prefix      TTFT for a long shared prefix: cold, warm (in memory), restored from disk
           bulk        N items via the batch scheduler vs a naive loop vs llama-server (-np K and -np 1)
           batched     aggregate decode tokens/s at 1,2,4,… sequences vs llama-batched-bench (+ SVG chart)
+          embed       texts/s of batched embeddings (mean pooling) vs llama-server --embedding, and
+                      the cosine between the two sides' vectors
           accuracy    constrained local model vs keyword/regex baseline vs taught classifiers on a
                       fixture folder
 
@@ -71,6 +73,13 @@ public enum BenchCommandLine {
         batched:
           --max-sequences N       largest sequence count, 1..64 (default: 16; quick: 4)
           --npp N, --ntg N        prompt and generated tokens per sequence (default: 128, 64)
+        embed:
+          --embed-texts N         texts, from the fixture folder's text fields (default: 512; quick: 32)
+          --embed-clients K       llama-server -np K with K concurrent one-text requests, and K
+                                  texts per request in the batched configuration (default: 16;
+                                  quick: 4)
+          --embed-rounds N        alternating rounds of the three measurements; medians are
+                                  reported (default: 3; quick: 1)
         accuracy:
           --fixtures DIR          fixture folder (default: $TANDEM_FIXTURES, else ../shared/fixtures)
           --config DIR            keyword rule files, <task>.keywords.json (default: config)
@@ -181,6 +190,9 @@ public enum BenchCommandLine {
         case "--max-sequences": o.maxSequences = try int(1...64)
         case "--npp": o.batchedPrompt = try int(1...16_384)
         case "--ntg": o.batchedGenerated = try int(1...16_384)
+        case "--embed-texts": o.embedTexts = try int(1...100_000)
+        case "--embed-clients": o.embedClients = try int(1...256)
+        case "--embed-rounds": o.embedRounds = try int(1...100)
         case "--fixtures": o.fixtures = v; o.fixturesExplicit = true
         case "--config": o.configDirectory = v
         case "--limit": o.limit = try int(1...1_000_000)

@@ -66,6 +66,7 @@ public enum BenchMain {
                 case .prefix: try await PrefixSuite.run(context, &report)
                 case .bulk: try await BulkSuite.run(context, &report)
                 case .batched: try await BatchedSuite.run(context, &report)
+                case .embed: try await EmbedSuite.run(context, &report)
                 case .accuracy: try await AccuracySuite.run(context, &report)
                 }
             } catch {

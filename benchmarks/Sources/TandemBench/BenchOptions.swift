@@ -11,6 +11,8 @@ enum BenchSuite: String, Sendable, CaseIterable {
     case bulk
     /// Aggregate decode tokens/s at 1…N sequences vs `llama-batched-bench`.
     case batched
+    /// Texts/s of batched embeddings vs `llama-server --embedding`.
+    case embed
     /// Constrained local model vs keyword baseline vs taught classifiers on the fixture tasks.
     case accuracy
 }
@@ -57,6 +59,11 @@ struct BenchOptions: Sendable {
     var batchedPrompt = 128
     var batchedGenerated = 64
 
+    // embed
+    var embedTexts = 512
+    var embedClients = 16
+    var embedRounds = 3
+
     // accuracy
     var fixtures: String?
     var fixturesExplicit = false
@@ -79,6 +86,7 @@ struct BenchOptions: Sendable {
         prefixLengths = [256]; prefixRepetitions = 1
         bulkItems = 8; bulkPrefixTokens = 256; bulkClients = 4; serverSlots = 4; tandemSlots = 4; naiveItems = 2
         maxSequences = 4; batchedPrompt = 32; batchedGenerated = 16
+        embedTexts = 32; embedClients = 4; embedRounds = 1
         limit = 4
         accuracy.teachRowLimit = 200
     }

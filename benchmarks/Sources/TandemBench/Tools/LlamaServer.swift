@@ -14,6 +14,8 @@ final class LlamaServer: Sendable {
         var contextLength: Int
         /// nil: a free port is picked.
         var port: Int?
+        /// Further flags (e.g. `--embedding`).
+        var extraArguments: [String] = []
     }
 
     let port: Int
@@ -52,7 +54,7 @@ final class LlamaServer: Sendable {
         p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = ["-m", config.model, "--host", "127.0.0.1", "--port", String(port),
                        "-t", String(config.threads), "-tb", String(config.threads),
-                       "-np", String(config.slots), "-c", String(config.contextLength), "--no-webui"]
+                       "-np", String(config.slots), "-c", String(config.contextLength), "--no-webui"] + config.extraArguments
         p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         p.standardInput = FileHandle.nullDevice
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
@@ -113,6 +115,17 @@ final class LlamaServer: Sendable {
         let r = try await LoopbackHTTP.post(port: port, path: "/v1/chat/completions", json: body)
         guard r.status == 200 else { throw BenchError.http("chat completion: HTTP \(r.status): \(r.body.prefix(300))") }
         return (r.firstEventSeconds ?? r.totalSeconds, r.totalSeconds)
+    }
+
+    /// OpenAI `/v1/embeddings` for `texts` in one request; the vectors in input order.
+    func embed(_ texts: [String]) async throws -> [[Float]] {
+        let r = try await LoopbackHTTP.post(port: port, path: "/v1/embeddings", json: ["input": .array(texts.map { .string($0) })])
+        guard r.status == 200 else { throw BenchError.http("embeddings: HTTP \(r.status): \(r.body.prefix(300))") }
+        let data = try r.json()["data"]?.arrayValue ?? []
+        let vectors = data.sorted { ($0["index"]?.intValue ?? 0) < ($1["index"]?.intValue ?? 0) }
+            .map { ($0["embedding"]?.arrayValue ?? []).map { Float($0.doubleValue ?? .nan) } }
+        guard vectors.count == texts.count else { throw BenchError.http("embeddings: \(vectors.count) vectors for \(texts.count) texts") }
+        return vectors
     }
 
     /// A raw `/completion` over token ids, `n_predict` tokens, not streamed; returns the wall time
