@@ -89,11 +89,7 @@ import TandemOrchestrator
         let rows = try JSONLReader.read(path: try TestPaths.fixture("receipts.jsonl").path).compactMap { line -> JSONValue? in
             if case .record(_, let value) = line { return value } else { return nil }
         }
-        let examples = rows.map { row in
-            ReceiptFieldMemory.Example(text: row["text"]?.stringValue ?? "",
-                                       fields: Dictionary((row["fields"]?.objectValue ?? []).compactMap { k, v in v.stringValue.map { (k, $0) } },
-                                                          uniquingKeysWith: { a, _ in a }))
-        }
+        let examples = try rows.map { try #require(ReceiptFieldMemory.Example(record: $0)) }
         let memories = (0..<5).map { fold in ReceiptFieldMemory(examples: examples.enumerated().filter { $0.offset % 5 != fold }.map(\.element)) }
         var rulesRight = [String: Int](), taughtRight = [String: Int](), rulesAll = 0, taughtAll = 0
         for (i, row) in rows.enumerated() {

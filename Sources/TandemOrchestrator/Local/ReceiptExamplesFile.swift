@@ -25,10 +25,11 @@ public enum ReceiptExamplesFile {
             case .malformed(_, let message):
                 problems.append(message)
             case .record(let number, let value):
-                guard let text = value["text"]?.stringValue else { problems.append("line \(number): no string \"text\""); continue }
-                guard let fields = value["fields"]?.objectValue else { problems.append("line \(number): no \"fields\" object"); continue }
-                examples.append(.init(text: text, fields: Dictionary(fields.compactMap { k, v in v.stringValue.map { (k, $0) } },
-                                                                     uniquingKeysWith: { a, _ in a })))
+                guard let example = ReceiptFieldMemory.Example(record: value) else {
+                    problems.append("line \(number): " + (value["text"]?.stringValue == nil ? "no string \"text\"" : "no \"fields\" object"))
+                    continue
+                }
+                examples.append(example)
             }
         }
         if !problems.isEmpty {

@@ -25,6 +25,15 @@ public struct ReceiptFieldMemory: Sendable {
         public var fields: [String: String]
         /// Creates an example.
         public init(text: String, fields: [String: String]) { self.text = text; self.fields = fields }
+
+        /// The example a labelled-receipt record holds (`{"text": …, "fields": {…}}`, the
+        /// fixtures' schema; fields that are not strings are left out); nil without a string
+        /// `text` or a `fields` object.
+        public init?(record: JSONValue) {
+            guard let text = record["text"]?.stringValue, let fields = record["fields"]?.objectValue else { return nil }
+            self.init(text: text, fields: Dictionary(fields.compactMap { k, v in v.stringValue.map { (k, $0) } },
+                                                     uniquingKeysWith: { a, _ in a }))
+        }
     }
 
     /// A field read from a receipt by way of a taught value.

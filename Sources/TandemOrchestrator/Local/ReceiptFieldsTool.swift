@@ -69,7 +69,7 @@ public struct ReceiptFieldsTool: LocalTool {
     }
 
     /// The rules' value of every field.
-    private static func ruled(_ text: String) -> [String: String] {
+    static func ruled(_ text: String) -> [String: String] {
         let rules = ReceiptFieldExtractor.extract(text)
         return ["company": rules.company, "date": rules.date, "address": rules.address, "total": rules.total]
     }

@@ -34,7 +34,8 @@ public struct ReceiptMemoryGate: Sendable, Equatable {
             guard let gold = example.fields[field], !gold.isEmpty else { continue }
             validated += 1
             guard let found = recall(example.text, example, candidates.last!) else { continue }
-            let rulesRight = FieldScorer.matches(field: field, predicted: .string(ruled(field, example.text)), expected: .string(gold))
+            let rulesRight = FieldScorer.matches(field: field, predicted: .string(ReceiptFieldsTool.ruled(example.text)[field] ?? ""),
+                                                 expected: .string(gold))
             let recallRight = FieldScorer.matches(field: field, predicted: .string(found.text), expected: .string(gold))
             guard rulesRight != recallRight else { continue }
             for (i, limit) in candidates.enumerated() where found.distance <= limit {
@@ -49,10 +50,5 @@ public struct ReceiptMemoryGate: Sendable, Equatable {
             return ReceiptMemoryGate(maxDistance: 0, wins: 0, losses: 0, validated: validated)
         }
         return ReceiptMemoryGate(maxDistance: candidates[best], wins: wins[best], losses: losses[best], validated: validated)
-    }
-
-    private static func ruled(_ field: String, _ text: String) -> String {
-        let rules = ReceiptFieldExtractor.extract(text)
-        return field == "company" ? rules.company : field == "address" ? rules.address : ""
     }
 }

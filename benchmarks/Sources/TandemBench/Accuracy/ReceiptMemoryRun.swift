@@ -17,7 +17,8 @@ struct ReceiptMemoryRun: Sendable {
         var corrected = 0
         for row in scored {
             let fold = teaching.fold(of: row)
-            let memory = memories[fold] ?? ReceiptFieldMemory(examples: teaching.pool.filter { teaching.teaches($0, fold: fold) }.map(Self.example))
+            let memory = memories[fold] ?? ReceiptFieldMemory(examples: teaching.pool.filter { teaching.teaches($0, fold: fold) }
+                .compactMap { ReceiptFieldMemory.Example(record: $0.value) })
             memories[fold] = memory
             let text = row.value["text"] ?? ""
             do {
@@ -29,10 +30,5 @@ struct ReceiptMemoryRun: Sendable {
             progress?.advance()
         }
         return (ReceiptRun.Answers(rows: scored, outcomes: outcomes, since: start, label: " (taught memory)"), corrected)
-    }
-
-    private static func example(_ row: FixtureFolder.Row) -> ReceiptFieldMemory.Example {
-        let fields = (row.value["fields"]?.objectValue ?? []).compactMap { k, v in v.stringValue.map { (k, $0) } }
-        return .init(text: row.value["text"]?.stringValue ?? "", fields: Dictionary(fields, uniquingKeysWith: { a, _ in a }))
     }
 }
