@@ -69,8 +69,8 @@ struct BulkMeasurement: Sendable {
 }
 
 /// Runs `body` over `items` with at most `limit` in flight; returns the TTFTs and the wall time.
-func measureConcurrently(_ items: [String], limit: Int, progress: ProgressBar?,
-                         _ body: @escaping @Sendable (String) async throws -> Double) async throws -> BulkMeasurement {
+func measureConcurrently<Item: Sendable>(_ items: [Item], limit: Int, progress: ProgressBar?,
+                                         _ body: @escaping @Sendable (Item) async throws -> Double) async throws -> BulkMeasurement {
     let start = Date()
     var ttfts: [Double] = []
     try await withThrowingTaskGroup(of: Double.self) { group in

@@ -44,9 +44,11 @@ enum EmbedSuite {
                 _ = try await engine.embed(texts)
                 seconds[0].append(Date().timeIntervalSince(start))
                 ctx.progress.advance()
-                seconds[1].append(try await timed(texts.map { [$0] }, inFlight: o.embedClients) { _ = try await server.embed($0) })
+                seconds[1].append(try await measureConcurrently(texts.map { [$0] }, limit: o.embedClients, progress: nil) {
+                    _ = try await server.embed($0); return 0
+                }.seconds)
                 ctx.progress.advance()
-                seconds[2].append(try await timed(chunks, inFlight: 2) { _ = try await server.embed($0) })
+                seconds[2].append(try await measureConcurrently(chunks, limit: 2, progress: nil) { _ = try await server.embed($0); return 0 }.seconds)
                 ctx.progress.advance()
             }
         } catch {
@@ -55,22 +57,6 @@ enum EmbedSuite {
         }
         await server.stop()
         record(&report, texts: texts.count, tokens: tokens, seconds: seconds, clients: o.embedClients, agreement: agreement)
-    }
-
-    /// Seconds to run `body` over `items` with at most `inFlight` at once.
-    private static func timed<T: Sendable>(_ items: [T], inFlight: Int, _ body: @escaping @Sendable (T) async throws -> Void) async throws -> Double {
-        let start = Date()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            var next = 0
-            while next < min(inFlight, items.count) { let item = items[next]; group.addTask { try await body(item) }; next += 1 }
-            while try await group.next() != nil {
-                guard next < items.count else { continue }
-                let item = items[next]
-                group.addTask { try await body(item) }
-                next += 1
-            }
-        }
-        return Date().timeIntervalSince(start)
     }
 
     private static func cosine(_ a: [Float], _ b: [Float]) -> Double {

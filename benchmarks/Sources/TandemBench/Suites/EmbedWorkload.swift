@@ -6,17 +6,17 @@ import TandemOrchestrator
 /// intents, routing questions, product names), interleaved file by file so the mix of lengths is
 /// the same whatever the count; without fixtures, varied sentences from a fixed seed.
 enum EmbedWorkload {
-    /// The fields read, per fixture file.
-    static let sources = [("sentiment.jsonl", "text"), ("intents.jsonl", "text"), ("routing.jsonl", "query"), ("line_items.jsonl", "item")]
+    /// The tasks whose text fields are read (`AccuracyTask.textKey`), in interleaving order.
+    static let sources: [AccuracyTask] = [.sentiment, .intents, .routing, .lineItems]
     /// Longer texts are cut here, so both sides embed the same text well inside a 512-token slot.
     static let maxCharacters = 1_000
 
     static func texts(count: Int, fixtures: String) -> (texts: [String], source: String) {
         var columns: [[String]] = []
-        for (file, field) in sources {
-            guard let lines = try? JSONLReader.read(path: fixtures + "/" + file) else { continue }
+        for task in sources {
+            guard let lines = try? JSONLReader.read(path: fixtures + "/" + task.file) else { continue }
             let texts = lines.compactMap { line -> String? in
-                guard case .record(_, let value) = line, let t = value[field]?.stringValue, !t.isEmpty else { return nil }
+                guard case .record(_, let value) = line, let t = value[task.textKey]?.stringValue, !t.isEmpty else { return nil }
                 return String(t.prefix(maxCharacters))
             }
             if !texts.isEmpty { columns.append(texts) }
