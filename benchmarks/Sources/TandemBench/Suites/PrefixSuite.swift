@@ -52,10 +52,11 @@ enum PrefixSuite {
             ctx.progress.advance()
             // llama-server (when the build has it) answers the same warm requests, alternating
             // with Tandem one request at a time, so load drift on a shared machine hits both.
-            let tools = try? ctx.tools()
-            let server = (try? tools?.tool("llama-server")) == nil ? nil
-                : try await LlamaServer.start(.init(model: ctx.model.path, threads: o.threads, slots: 1,
-                                                    contextLength: contextLength, port: o.port), toolchain: tools!)
+            var server: LlamaServer?
+            if let tools = try? ctx.tools(), (try? tools.tool("llama-server")) != nil {
+                server = try await LlamaServer.start(.init(model: ctx.model.path, threads: o.threads, slots: 1,
+                                                           contextLength: contextLength, port: o.port), toolchain: tools)
+            }
             serverMissing = serverMissing || server == nil
             do {
                 if let server { r.serverCold = try await server.complete(tokens: prefix + suffixes[0], predict: 1).seconds }
