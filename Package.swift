@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "tandem-bench", targets: ["tandem-bench"]),
         .library(name: "TandemRuntime", targets: ["TandemRuntime"]),
         .library(name: "TandemOrchestrator", targets: ["TandemOrchestrator"]),
+        .library(name: "TandemWorkers", targets: ["TandemWorkers"]),
         .library(name: "TandemCloud", targets: ["TandemCloud"]),
     ],
     targets: [
@@ -32,37 +33,44 @@ let package = Package(
         // tandem.yaml (libyaml through CYaml), and the planner, model router and query classifier on top.
         .target(name: "TandemConfig", dependencies: ["CYaml", "TandemCore", "TandemCloud"]),
         .target(name: "TandemPlanner", dependencies: ["TandemConfig", "TandemCore", "TandemCloud", "TandemOrchestrator", "TandemRuntime",
-                                                   "TandemClassifier"]),
+                                                   "TandemClassifier", "TandemWorkers"]),
         // Classifiers taught from labelled examples: embeddings heads, few-shot, ensemble.
         .target(name: "TandemClassifier", dependencies: ["TandemCore", "TandemRuntime"]),
         // Plans, validation and the DAG executor; local models come in through `LocalModelClient`.
         .target(name: "TandemOrchestrator", dependencies: ["TandemCore", "TandemRuntime", "TandemSandbox", "TandemMCP"]),
+        // The domain on top of the orchestrator: receipt fields, line items, categories, labels,
+        // entities, their rule-based fallbacks and the built-in functions.
+        .target(name: "TandemWorkers", dependencies: ["TandemCore", "TandemOrchestrator", "TandemSandbox", "TandemMCP"]),
         .executableTarget(name: "tandem",
                           dependencies: ["TandemCore", "TandemRuntime", "TandemOrchestrator", "TandemCloud",
-                                         "TandemSandbox", "TandemMCP", "TandemBench", "TandemConfig", "TandemPlanner", "TandemClassifier"]),
+                                         "TandemSandbox", "TandemMCP", "TandemBench", "TandemConfig", "TandemPlanner", "TandemClassifier",
+                                         "TandemWorkers"]),
         // Benchmarks: parity with llama.cpp's tools, prefix reuse, bulk throughput, accuracy.
         // `tandem-bench` and `tandem bench` run the same code.
-        .target(name: "TandemBench", dependencies: ["TandemCore", "TandemRuntime", "TandemOrchestrator", "TandemClassifier"],
+        .target(name: "TandemBench", dependencies: ["TandemCore", "TandemRuntime", "TandemOrchestrator", "TandemClassifier", "TandemWorkers"],
                 path: "benchmarks/Sources/TandemBench"),
         .executableTarget(name: "tandem-bench", dependencies: ["TandemBench"],
                           path: "benchmarks/Sources/tandem-bench"),
 
         // What several test targets share (llama-server as a loopback peer); never in a product.
-        .target(name: "TandemTestSupport", dependencies: ["TandemCloud"], path: "Tests/TandemTestSupport", exclude: ["Fixtures"]),
+        .target(name: "TandemTestSupport", dependencies: ["TandemCloud", "TandemOrchestrator", "TandemWorkers"], path: "Tests/TandemTestSupport", exclude: ["Fixtures"]),
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"]),
         .testTarget(name: "TandemConfigTests", dependencies: ["TandemConfig", "TandemCore"]),
         .testTarget(name: "TandemPlannerTests",
                     dependencies: ["TandemPlanner", "TandemConfig", "TandemOrchestrator", "TandemCloud", "TandemRuntime", "TandemCore",
-                                   "TandemClassifier", "TandemTestSupport"],
+                                   "TandemClassifier", "TandemWorkers", "TandemTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "TandemRuntimeTests", dependencies: ["TandemRuntime", "TandemCore", "TandemTestSupport"]),
         .testTarget(name: "TandemCloudTests", dependencies: ["TandemCloud", "TandemCore", "TandemTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TandemSandboxTests", dependencies: ["TandemSandbox", "TandemCore", "TandemTestSupport"]),
         .testTarget(name: "TandemMCPTests", dependencies: ["TandemMCP", "TandemCore"], exclude: ["Fixtures"]),
         .testTarget(name: "TandemClassifierTests", dependencies: ["TandemClassifier", "TandemRuntime", "TandemCore", "TandemTestSupport"]),
-        .testTarget(name: "TandemBenchTests", dependencies: ["TandemBench", "TandemClassifier"],
+        .testTarget(name: "TandemBenchTests", dependencies: ["TandemBench", "TandemClassifier", "TandemWorkers"],
                     path: "benchmarks/Tests/TandemBenchTests"),
         .testTarget(name: "TandemOrchestratorTests",
-                    dependencies: ["TandemOrchestrator", "TandemRuntime", "TandemCore", "TandemSandbox", "TandemMCP", "TandemTestSupport"]),
+                    dependencies: ["TandemOrchestrator", "TandemWorkers", "TandemRuntime", "TandemCore", "TandemSandbox", "TandemMCP",
+                                   "TandemTestSupport"]),
+        .testTarget(name: "TandemWorkersTests",
+                    dependencies: ["TandemWorkers", "TandemOrchestrator", "TandemRuntime", "TandemCore", "TandemTestSupport"]),
     ]
 )

@@ -1,4 +1,5 @@
 import TandemOrchestrator
+import TandemWorkers
 
 /// Which path labelled a request.
 public enum ClassificationSource: String, Sendable {

@@ -1,6 +1,7 @@
 import TandemClassifier
 import TandemConfig
 import TandemOrchestrator
+import TandemWorkers
 import TandemRuntime
 
 /// A configured taught classifier could not be used; `keyPath` names its tandem.yaml entry.

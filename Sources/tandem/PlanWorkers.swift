@@ -1,5 +1,6 @@
 import TandemMCP
 import TandemOrchestrator
+import TandemWorkers
 import TandemSandbox
 
 /// The workers a command validates and runs plans with: the built-in local tools, functions and

@@ -2,6 +2,7 @@ import Foundation
 import TandemCore
 import TandemMCP
 import TandemOrchestrator
+import TandemTestSupport
 
 /// The real programs the code and MCP worker tests use: bubblewrap, and the MCP venv that
 /// `Tests/Fixtures/setup-tools.sh` creates (`make test` installs both, so CI never skips).

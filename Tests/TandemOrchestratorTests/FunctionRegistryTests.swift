@@ -1,6 +1,8 @@
 import Testing
 import TandemCore
 import TandemOrchestrator
+import TandemTestSupport
+import TandemWorkers
 
 @Suite struct FunctionRegistryTests {
     let worker = FunctionWorker(registry: .standard)

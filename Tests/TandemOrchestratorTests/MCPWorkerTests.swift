@@ -3,6 +3,7 @@ import Testing
 import TandemCore
 import TandemMCP
 import TandemOrchestrator
+import TandemWorkers
 
 /// `mcp` steps through the validator and the executor, against real MCP servers: the pinned
 /// `mcp-server-time` and the MCP tests' misbehaving fixture server.

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import TandemCore
 import TandemOrchestrator
+import TandemTestSupport
+import TandemWorkers
 
 /// The published schema, the bundled example and the graph renderers agree with the code.
 @Suite struct PlanDocumentTests {

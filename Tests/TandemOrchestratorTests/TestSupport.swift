@@ -3,37 +3,8 @@ import Synchronization
 import Testing
 import TandemCore
 import TandemOrchestrator
-
-/// Paths relative to the package root (this file is <root>/Tests/TandemOrchestratorTests/...).
-enum TestPaths {
-    static let packageRoot: URL = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static var config: String { packageRoot.appendingPathComponent("config").path }
-    static var examples: URL { packageRoot.appendingPathComponent("examples/receipts") }
-    static var docs: URL { packageRoot.appendingPathComponent("docs") }
-
-    /// The shared fixtures beside the checkout; a missing folder fails the test with a clear message.
-    static func fixture(_ name: String) throws -> URL {
-        let url = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/fixtures").appendingPathComponent(name)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw MissingPrerequisite("fixture \(url.path) is missing: the shared fixtures must sit at ../shared/fixtures beside the checkout")
-        }
-        return url
-    }
-
-    static func text(_ url: URL) throws -> String { try String(contentsOf: url, encoding: .utf8) }
-}
-
-struct MissingPrerequisite: Error, CustomStringConvertible {
-    let description: String
-    init(_ d: String) { description = d }
-}
-
-/// The standard registry (built-in local tools with the model off, built-in functions).
-func standardRegistry(model: (any LocalModelClient)? = nil, extra: [any Worker] = []) throws -> WorkerRegistry {
-    var registry = StandardWorkers.registry(localModel: model, rules: try KeywordRuleBook(directory: TestPaths.config))
-    for worker in extra { registry.register(worker) }
-    return registry
-}
+import TandemTestSupport
+import TandemWorkers
 
 /// Registry with the built-in functions plus test functions that misbehave on purpose.
 func faultRegistry(extraFunctions: (inout FunctionRegistry) throws -> Void = { _ in }) throws -> WorkerRegistry {
@@ -81,11 +52,6 @@ final class InFlight: Sendable {
     var peak: Int { state.withLock { $0.peak } }
 }
 
-struct InjectedFault: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
-}
-
 /// Fails its first `failures` calls, then succeeds (fault injection for retries).
 final class FlakyCounter: Sendable {
     private let calls = Mutex(0)
@@ -97,37 +63,6 @@ final class FlakyCounter: Sendable {
         return n
     }
     var count: Int { calls.withLock { $0 } }
-}
-
-/// A local model that misbehaves on purpose (fault injection): invalid JSON, labels outside the
-/// set, or errors. It records how many calls were in flight at once.
-final class MisbehavingModel: LocalModelClient {
-    enum Mode: Sendable { case invalidJSON, wrongLabel, throwing }
-    let mode: Mode
-    let modelName = "misbehaving-test-model"
-    private let inFlight = Mutex((now: 0, peak: 0, calls: 0))
-
-    init(_ mode: Mode) { self.mode = mode }
-
-    var peakConcurrency: Int { inFlight.withLock { $0.peak } }
-    var calls: Int { inFlight.withLock { $0.calls } }
-
-    private func enter() { inFlight.withLock { $0.now += 1; $0.calls += 1; $0.peak = max($0.peak, $0.now) } }
-    private func leave() { inFlight.withLock { $0.now -= 1 } }
-
-    func generateJSON(_ request: LocalJSONRequest) async throws -> LocalJSONReply {
-        enter(); defer { leave() }
-        try await Task.sleep(for: .milliseconds(20))
-        if mode == .throwing { throw InjectedFault(message: "model crashed") }
-        return LocalJSONReply(text: "{\"company\": \"ACME\", \"date\": ", usage: TokenUsage(promptTokens: 100, cachedPromptTokens: 40, generatedTokens: 7))
-    }
-
-    func choose(_ request: LocalChoiceRequest) async throws -> LocalChoiceReply {
-        enter(); defer { leave() }
-        try await Task.sleep(for: .milliseconds(20))
-        if mode == .throwing { throw InjectedFault(message: "model crashed") }
-        return LocalChoiceReply(label: "not-a-label", probability: 0.9, usage: TokenUsage(promptTokens: 30, generatedTokens: 2))
-    }
 }
 
 /// Compiles plan JSON text against `registry`, failing the test with the issues when invalid.

@@ -3,6 +3,7 @@ import Testing
 import TandemCloud
 import TandemCore
 import TandemOrchestrator
+import TandemWorkers
 import TandemPlanner
 
 private func registry() throws -> WorkerRegistry {

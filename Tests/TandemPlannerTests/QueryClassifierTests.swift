@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TandemCore
 import TandemOrchestrator
+import TandemWorkers
 import TandemPlanner
 import TandemTestSupport
 

@@ -4,6 +4,7 @@ import TandemClassifier
 import TandemConfig
 import TandemCore
 import TandemOrchestrator
+import TandemWorkers
 import TandemPlanner
 import TandemRuntime
 import TandemTestSupport

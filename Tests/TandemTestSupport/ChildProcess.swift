@@ -14,12 +14,3 @@ public struct PeerError: Error, CustomStringConvertible {
 public func stopChild(_ process: Process) {
     if process.isRunning { kill(process.processIdentifier, SIGKILL) }
 }
-
-/// Paths shared by the test targets, found from this file.
-public enum TestPaths {
-    /// The support target's fixtures (the chat template llama-server runs with).
-    public static let fixtures = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-        .deletingLastPathComponent().appendingPathComponent("Fixtures")
-    /// The package root.
-    public static let repositoryRoot = fixtures.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-}

@@ -6,11 +6,14 @@ public struct PipelineOptions: Sendable {
     public var concurrency: Int
     /// The key of each record's labels object, scored when present.
     public var labelsKey: String
+    /// How labelled fields are compared with the output.
+    public var fieldMatcher: FieldMatcher
 
     /// Creates options.
-    public init(concurrency: Int = 8, labelsKey: String = "fields") {
+    public init(concurrency: Int = 8, labelsKey: String = "fields", fieldMatcher: FieldMatcher = .exact) {
         self.concurrency = max(1, concurrency)
         self.labelsKey = labelsKey
+        self.fieldMatcher = fieldMatcher
     }
 }
 
@@ -38,7 +41,7 @@ public struct PipelineRunner: Sendable {
                     onProgress: (PipelineProgress) -> Void = { _ in }) async throws -> PipelineSummary {
         let clock = ContinuousClock()
         let start = clock.now
-        var summary = PipelineSummary(plan: plan.plan)
+        var summary = PipelineSummary(plan: plan.plan, fieldMatcher: options.fieldMatcher)
         var buffered: [Int: PipelineRecordResult] = [:]
         var nextToEmit = 0
         var done = 0

@@ -68,9 +68,13 @@ public struct PipelineSummary: Sendable {
     /// Messages of records that could not run (first 20).
     public var errors: [String] = []
 
+    /// How labelled fields are compared with the output.
+    public let fieldMatcher: FieldMatcher
+
     /// An empty summary for `plan`'s steps.
-    public init(plan: Plan) {
+    public init(plan: Plan, fieldMatcher: FieldMatcher = .exact) {
         steps = plan.steps.map { StepStats(stepID: $0.id, kind: $0.kind, tool: $0.tool) }
+        self.fieldMatcher = fieldMatcher
     }
 
     /// Records per second.
@@ -119,7 +123,7 @@ public struct PipelineSummary: Sendable {
                 return fields.count - 1
             }()
             fields[i].total += 1
-            if FieldScorer.matches(field: field, predicted: output[field], expected: expected) { fields[i].correct += 1 }
+            if fieldMatcher.matches(field, output[field], expected) { fields[i].correct += 1 }
         }
     }
 

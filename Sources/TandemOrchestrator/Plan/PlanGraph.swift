@@ -1,3 +1,4 @@
+import Foundation
 import TandemCore
 
 /// Draws a plan's dependency graph as Graphviz DOT or Mermaid text: inputs, steps (id, kind and
@@ -65,6 +66,6 @@ public enum PlanGraph {
 
     /// Mermaid wants labels in double quotes, with `"` written as `#quot;`.
     private static func mermaidText(_ s: String) -> String {
-        "\"" + s.replacingAll("\"", with: "#quot;") + "\""
+        "\"" + s.replacingOccurrences(of: "\"", with: "#quot;") + "\""
     }
 }

@@ -4,6 +4,7 @@ import TandemCore
 import TandemMCP
 import TandemOrchestrator
 import TandemPlanner
+import TandemWorkers
 
 /// `tandem run PLAN --input FILE.jsonl`: run a plan over every record of a JSONL file, offline.
 enum RunCommand: Command {
@@ -182,7 +183,7 @@ enum RunCommand: Command {
             return fail("\(planPath): \(error)")
         }
         let executor = DAGExecutor(registry: registry, options: ExecutionOptions(maxConcurrency: 8, defaultTimeoutMs: timeout))
-        let runner = PipelineRunner(plan: plan, executor: executor, options: PipelineOptions(concurrency: concurrency))
+        let runner = PipelineRunner(plan: plan, executor: executor, options: PipelineOptions(concurrency: concurrency, fieldMatcher: .standard))
 
         let results = try ResultsFile(path: outPath)
         var traces: [JSONValue] = []

@@ -2,6 +2,7 @@ import Foundation
 import TandemClassifier
 import TandemCore
 import TandemOrchestrator
+import TandemWorkers
 import TandemRuntime
 
 /// What the accuracy suite measured on one task, whichever methods ran.

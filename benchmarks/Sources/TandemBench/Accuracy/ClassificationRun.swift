@@ -1,6 +1,7 @@
 import Foundation
 import TandemCore
 import TandemOrchestrator
+import TandemWorkers
 
 /// One method's answers for a task's rows, with how long they took.
 struct MethodRun: Sendable {

@@ -2,6 +2,7 @@ import Foundation
 import TandemClassifier
 import TandemCore
 import TandemOrchestrator
+import TandemWorkers
 import TandemRuntime
 
 /// Receipts' `taught` method: retrieval few-shot extraction. Each scored receipt goes to the

@@ -1,6 +1,7 @@
 import Foundation
 import TandemCore
 import TandemOrchestrator
+import TandemWorkers
 
 /// Receipts' `taught` headline: `extract_receipt_fields` on its rules with a `ReceiptFieldMemory`
 /// of the teaching receipts (company names and addresses as labelled), as `tandem run

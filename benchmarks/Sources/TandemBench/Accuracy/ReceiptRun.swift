@@ -1,6 +1,7 @@
 import Foundation
 import TandemCore
 import TandemOrchestrator
+import TandemWorkers
 
 /// Receipts through `extract_receipt_fields`: on the model (JSON-schema-constrained, unusable
 /// fields repaired by the rules, as the tool does in production) and on the regex/rule

@@ -2,6 +2,7 @@ import Foundation
 import TandemClassifier
 import TandemCore
 import TandemOrchestrator
+import TandemWorkers
 import TandemRuntime
 
 /// Each fixture task up to three ways: the local model with constrained output (JSON schema or a

@@ -1,0 +1,136 @@
+import Testing
+import TandemCore
+import TandemOrchestrator
+import TandemTestSupport
+import TandemWorkers
+
+@Suite struct LocalToolTests {
+    let receipt = """
+        TAN WOON YANN
+        YONGFATT ENTERPRISE
+        (JM0517726)
+        NO 122.124 JALAN DEDAP 13
+        81100 JOHOR BAHRU
+        TEL 07-3523888
+        DATE
+        25/12/2018
+        ITEM
+        QTY
+        AMOUNT
+        ELEGANT BAG
+        1
+        80.91
+        80.91
+        TOTAL :
+        80.90
+        CASH :
+        100.00
+        CHANGE :
+        19.10
+        """
+
+    func worker(_ model: (any LocalModelClient)?) throws -> LocalModelWorker {
+        LocalModelWorker(model: model, tools: StandardWorkers.localTools(rules: try KeywordRuleBook(directory: TestPaths.config)))
+    }
+
+    @Test func modelOffUsesTheRuleExtractorAndSaysSo() async throws {
+        let out = try await worker(nil).run(StepCall(stepID: "f", tool: "extract_receipt_fields", args: ["text": .string(receipt)]))
+        #expect(out.value == ["company": "YONGFATT ENTERPRISE", "date": "25/12/2018", "address": "NO 122.124 JALAN DEDAP 13 81100 JOHOR BAHRU", "total": "80.90"])
+        #expect(out.fallback == "keyword: local model off")
+        #expect(out.fallbackUnits == 1 && out.modelCalls == 0 && out.model == nil)
+        #expect(out.estimatedUsage.promptTokens > 50)
+    }
+
+    @Test func invalidModelJSONFallsBackAndIsCounted() async throws {
+        let model = MisbehavingModel(.invalidJSON)
+        let out = try await worker(model).run(StepCall(stepID: "f", tool: "extract_receipt_fields", args: ["text": .string(receipt)]))
+        #expect(out.value["total"] == "80.90")
+        #expect(out.fallback?.hasPrefix("keyword: model output is not valid JSON") == true)
+        #expect(out.modelCalls == 1 && out.fallbackUnits == 1 && out.usage.promptTokens == 100 && out.cacheHits == 1)
+        #expect(out.model == "misbehaving-test-model")
+    }
+
+    @Test func aThrowingModelFallsBack() async throws {
+        let out = try await worker(MisbehavingModel(.throwing)).run(StepCall(stepID: "i", tool: "parse_line_items", args: ["text": .string(receipt)]))
+        #expect(out.fallback == "keyword: local model failed: model crashed")
+        #expect(out.value["items"]?[0]?["description"] == "ELEGANT BAG")
+        #expect(out.value["items"]?[0]?["amount"] == 80.91)
+    }
+
+    @Test func lineItemCallsAreBoundedByTheReceiptsAmountLines() throws {
+        // Five lines print an amount (80.91 twice, 80.90, 100.00, 19.10): at most five items.
+        let (schema, maxTokens) = LineItemsTool.requestSchema(for: receipt)
+        #expect(schema["properties"]?["items"]?["maxItems"] == 5)
+        #expect(maxTokens == 24 + 48 * 5)
+        let checker = JSONSchemaChecker(schema: schema)
+        let item: JSONValue = ["description": "ELEGANT BAG", "quantity": 1, "unit_price": 80.91, "amount": 80.91]
+        #expect(checker.isValid(["items": .array([item])]))
+        #expect(!checker.isValid(["items": .array([JSONValue](repeating: item, count: 6))]), "a sixth item must be refused")
+        #expect(!checker.isValid(["items": [item.setting("description", to: .string(String(repeating: "A", count: 61)))]]))
+        // Whatever the bound, an answer under it is an answer under the tool's published schema.
+        #expect(JSONSchemaChecker(schema: LineItemsTool().descriptor.resultSchema).isValid(["items": .array([item])]))
+        #expect(LineItemsTool.requestSchema(for: "no amounts here").schema["properties"]?["items"]?["maxItems"] == 1)
+    }
+
+    @Test func categorizeSendsItemsConcurrentlyAndFallsBackPerItem() async throws {
+        let model = MisbehavingModel(.wrongLabel)
+        let items: JSONValue = ["Organic Bananas", ["description": "Chocolate Chip Cookies"], "Dog Food Chicken", "Pale Ale 6 Pack",
+                                "Laundry Detergent", "Greek Yogurt", "Frozen Pizza", "Spaghetti"]
+        let out = try await worker(model).run(StepCall(stepID: "c", tool: "categorize_items", args: ["items": items, "label_set": "line_items"]))
+        #expect(model.calls == 8)
+        #expect(model.peakConcurrency > 1, "items went to the model one at a time, so they cannot share a batch")
+        #expect(out.fallbackUnits == 8 && out.units == 8 && out.modelCalls == 8)
+        let labels = out.value["items"]?.arrayValue?.compactMap { $0["category"]?.stringValue }
+        #expect(labels == ["produce", "snacks", "pets", "alcohol", "household", "dairy eggs", "frozen", "dry goods pasta"])
+        #expect(out.fallback?.contains("is not one of the labels") == true)
+    }
+
+    @Test func categorizeNeedsLabelsOrALabelSet() async throws {
+        await #expect(throws: LocalToolArgumentError.self) {
+            _ = try await worker(nil).run(StepCall(stepID: "c", tool: "categorize_items", args: ["items": ["x"]]))
+        }
+        await #expect {
+            _ = try await worker(nil).run(StepCall(stepID: "c", tool: "categorize_items", args: ["items": ["x"], "label_set": "nope"]))
+        } throws: { "\($0)".contains("add ") && "\($0)".contains("nope.keywords.json") }
+    }
+
+    @Test func classifyTextBaselineUsesLabelNames() async throws {
+        let out = try await worker(nil).run(StepCall(stepID: "k", tool: "classify_text",
+                                                     args: ["text": "what will the weather be tomorrow in Paris", "labels": ["play music", "get weather", "book restaurant"]]))
+        #expect(out.value["label"] == "get weather")
+    }
+
+    @Test func sentimentLexiconHandlesNegation() async throws {
+        let w = try worker(nil)
+        for (text, label) in [("The food was great and the staff friendly.", "positive"), ("Not good at all, a waste of money.", "negative"),
+                              ("I didn't like it.", "negative"), ("Never disappointed here.", "positive")] {
+            let out = try await w.run(StepCall(stepID: "s", tool: "sentiment", args: ["text": .string(text)]))
+            #expect(out.value["label"] == .string(label), "\(text)")
+        }
+    }
+
+    @Test func entitiesFallbackFindsCommonTypes() async throws {
+        let text = "Mail sales@example.com or call +60 3-7731 8169 before 25/12/2018; pay RM 12.50 (6% GST) to Acme Trading Sdn Bhd, attn Dr. Jane Lee. See www.example.com"
+        let out = try await worker(nil).run(StepCall(stepID: "e", tool: "extract_entities", args: ["text": .string(text)]))
+        let found = Set((out.value["entities"]?.arrayValue ?? []).compactMap { e in e["type"]?.stringValue.map { "\($0):\(e["text"]?.stringValue ?? "")" } })
+        for expected in ["email:sales@example.com", "phone:+60 3-7731 8169", "date:25/12/2018", "money:RM 12.50", "percent:6%",
+                         "person:Dr. Jane Lee", "url:www.example.com"] {
+            #expect(found.contains(expected), "\(expected) not in \(found)")
+        }
+        #expect(found.contains { $0.hasPrefix("organization:") && $0.hasSuffix("Acme Trading Sdn Bhd") })
+    }
+
+    @Test func badArgumentsAreRejectedBeforeTheModel() async throws {
+        await #expect {
+            _ = try await worker(MisbehavingModel(.throwing)).run(StepCall(stepID: "f", tool: "extract_receipt_fields", args: ["txt": "x"]))
+        } throws: { "\($0)".contains("missing required field \"text\"") }
+    }
+
+    @Test func keywordRulesLoadFromConfigAndReportProblems() throws {
+        let book = try KeywordRuleBook(directory: TestPaths.config)
+        #expect(book.setNames.contains("line_items") && book.setNames.contains("sentiment"))
+        #expect(try book.rules("line_items").labels.count == 18)
+        #expect(throws: KeywordRulesError.self) { try KeywordRuleBook(directory: "/nonexistent/config") }
+        #expect(throws: KeywordRulesError.self) { try KeywordRules.parse(["a": "not a list"], source: "x") }
+    }
+}

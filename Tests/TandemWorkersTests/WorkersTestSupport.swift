@@ -1,0 +1,41 @@
+import Foundation
+import Synchronization
+import TandemCore
+import TandemOrchestrator
+import TandemTestSupport
+
+/// A local model that misbehaves on purpose (fault injection): invalid JSON, labels outside the
+/// set, or errors. It records how many calls were in flight at once.
+final class MisbehavingModel: LocalModelClient {
+    enum Mode: Sendable { case invalidJSON, wrongLabel, throwing }
+    let mode: Mode
+    let modelName = "misbehaving-test-model"
+    private let inFlight = Mutex((now: 0, peak: 0, calls: 0))
+
+    init(_ mode: Mode) { self.mode = mode }
+
+    var peakConcurrency: Int { inFlight.withLock { $0.peak } }
+    var calls: Int { inFlight.withLock { $0.calls } }
+
+    private func enter() { inFlight.withLock { $0.now += 1; $0.calls += 1; $0.peak = max($0.peak, $0.now) } }
+    private func leave() { inFlight.withLock { $0.now -= 1 } }
+
+    func generateJSON(_ request: LocalJSONRequest) async throws -> LocalJSONReply {
+        enter(); defer { leave() }
+        try await Task.sleep(for: .milliseconds(20))
+        if mode == .throwing { throw InjectedFault(message: "model crashed") }
+        return LocalJSONReply(text: "{\"company\": \"ACME\", \"date\": ", usage: TokenUsage(promptTokens: 100, cachedPromptTokens: 40, generatedTokens: 7))
+    }
+
+    func choose(_ request: LocalChoiceRequest) async throws -> LocalChoiceReply {
+        enter(); defer { leave() }
+        try await Task.sleep(for: .milliseconds(20))
+        if mode == .throwing { throw InjectedFault(message: "model crashed") }
+        return LocalChoiceReply(label: "not-a-label", probability: 0.9, usage: TokenUsage(promptTokens: 30, generatedTokens: 2))
+    }
+}
+
+/// Compiles plan JSON text against `registry`.
+func compile(_ text: String, _ registry: WorkerRegistry) throws(PlanValidationError) -> CompiledPlan {
+    try PlanValidator(registry: registry).compile(text: text)
+}
