@@ -151,8 +151,7 @@ public actor MCPClient {
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<JSONValue, MCPError>, Never>) in
                 let timer = Task { [weak self] in
-                    try? await Task.sleep(for: limit)
-                    guard !Task.isCancelled else { return }
+                    guard await TimeLimit.wait(limit) else { return }
                     await self?.abandon(id, because: .timeout(server: self?.config.name ?? "", method: method, after: limit))
                 }
                 pending[id] = Pending(method: method, continuation: continuation, timer: timer)

@@ -115,8 +115,7 @@ public struct CodeRunner: Sendable {
             await withTaskGroup(of: SpawnedProcess.ExitStatus?.self) { group in
                 group.addTask { await child.waitForExit() }
                 group.addTask {
-                    try? await Task.sleep(for: wallTimeout)
-                    if !Task.isCancelled { stopOnce(.timeout) }
+                    if await TimeLimit.wait(wallTimeout) { stopOnce(.timeout) }
                     return nil
                 }
                 var exit: SpawnedProcess.ExitStatus = .unknown

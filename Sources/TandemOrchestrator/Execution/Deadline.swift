@@ -1,3 +1,4 @@
+import TandemCore
 import Synchronization
 
 /// Runs an operation with a time limit that holds even when the operation ignores cancellation.
@@ -14,8 +15,7 @@ enum Deadline {
             do { gate.finish(.success(try await operation())) } catch { gate.finish(.failure(error)) }
         }
         let timer = Task {
-            try? await Task.sleep(for: .milliseconds(milliseconds))
-            if !Task.isCancelled { gate.finish(.failure(StepError.timedOut(milliseconds: milliseconds))) }
+            if await TimeLimit.wait(.milliseconds(milliseconds)) { gate.finish(.failure(StepError.timedOut(milliseconds: milliseconds))) }
         }
         defer {
             work.cancel()
