@@ -28,7 +28,15 @@ public enum OutputFile {
 
 /// An output file could not be opened or written.
 public struct OutputFileError: Error, CustomStringConvertible {
+    /// The file.
     public let path: String
+    /// Why it failed.
     public let reason: String
+    /// An error for `path`.
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+    /// What failed and what to check.
     public var description: String { "cannot write \(path): \(reason); check the directory exists and is writable" }
 }

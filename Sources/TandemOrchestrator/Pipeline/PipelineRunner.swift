@@ -8,12 +8,16 @@ public struct PipelineOptions: Sendable {
     public var labelsKey: String
     /// How labelled fields are compared with the output.
     public var fieldMatcher: FieldMatcher
+    /// Records read ahead of the oldest unfinished one (finished ones wait there to be written
+    /// in input order): what bounds the run's memory, whatever the input's size.
+    public var window: Int
 
-    /// Creates options.
-    public init(concurrency: Int = 8, labelsKey: String = "fields", fieldMatcher: FieldMatcher = .exact) {
+    /// Creates options; `window` defaults to four times `concurrency` (at least 32).
+    public init(concurrency: Int = 8, labelsKey: String = "fields", fieldMatcher: FieldMatcher = .exact, window: Int? = nil) {
         self.concurrency = max(1, concurrency)
         self.labelsKey = labelsKey
         self.fieldMatcher = fieldMatcher
+        self.window = max(window ?? max(32, 4 * concurrency), self.concurrency)
     }
 }
 
@@ -36,25 +40,38 @@ public struct PipelineRunner: Sendable {
     }
 
     /// Runs every line; `onResult` gets each result in input order (a throw stops the run),
-    /// `onProgress` is called after each record.
-    public func run(_ lines: [JSONLLine], onResult: (PipelineRecordResult) throws -> Void = { _ in },
+    /// `onProgress` is called after each record. `lines` is read as the run goes (a
+    /// `JSONLStream` keeps memory flat on any input size): at most `options.window` records are
+    /// read ahead of the oldest unfinished one, and at most `options.concurrency` run at once.
+    /// `expectedRecords` is only for progress; `summary` continues a resumed run's counts.
+    public func run(_ lines: some Sequence<JSONLLine>, expectedRecords: Int? = nil, continuing summary: PipelineSummary? = nil,
+                    onResult: (PipelineRecordResult) throws -> Void = { _ in },
                     onProgress: (PipelineProgress) -> Void = { _ in }) async throws -> PipelineSummary {
         let clock = ContinuousClock()
         let start = clock.now
-        var summary = PipelineSummary(plan: plan.plan, fieldMatcher: options.fieldMatcher)
+        var summary = summary ?? PipelineSummary(plan: plan.plan, fieldMatcher: options.fieldMatcher)
         var buffered: [Int: PipelineRecordResult] = [:]
         var nextToEmit = 0
-        var done = 0
+        var done = summary.records
+        let total = expectedRecords.map { max($0, done) } ?? 0
+        var iterator = lines.makeIterator()
         try await withThrowingTaskGroup(of: (Int, PipelineRecordResult).self) { group in
             var next = 0
-            func launch() {
+            var inFlight = 0
+            var exhausted = false
+            // Reads one more line and starts it, unless the window or the input is used up.
+            func launch() -> Bool {
+                guard !exhausted, inFlight < options.concurrency, next - nextToEmit < options.window else { return false }
+                guard let line = iterator.next() else { exhausted = true; return false }
                 let position = next
-                let line = lines[position]
                 next += 1
+                inFlight += 1
                 group.addTask { (position, await process(line)) }
+                return true
             }
-            while next < min(options.concurrency, lines.count) { launch() }
+            while launch() {}
             while let (position, result) = try await group.next() {
+                inFlight -= 1
                 buffered[position] = result
                 done += 1
                 while let ready = buffered.removeValue(forKey: nextToEmit) {
@@ -62,9 +79,9 @@ public struct PipelineRunner: Sendable {
                     try onResult(ready)
                     nextToEmit += 1
                 }
-                onProgress(PipelineProgress(done: done, total: lines.count, failed: summary.failed,
+                onProgress(PipelineProgress(done: done, total: total == 0 ? 0 : max(total, done), failed: summary.failed,
                                             elapsedSeconds: DAGExecutor.milliseconds(clock.now - start) / 1000))
-                if next < lines.count && !Task.isCancelled { launch() }
+                if !Task.isCancelled { while launch() {} }
             }
         }
         summary.elapsedSeconds = DAGExecutor.milliseconds(clock.now - start) / 1000

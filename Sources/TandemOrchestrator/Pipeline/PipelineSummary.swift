@@ -12,7 +12,7 @@ public struct PipelineSummary: Sendable {
         /// Its tool.
         public var tool: String
         /// Milliseconds per run, for the percentiles.
-        public var latencies: [Double] = []
+        public var latencies = LatencyHistogram()
         /// Runs that failed.
         public var failures = 0
         /// Runs skipped or cancelled because a dependency did not finish.
@@ -22,9 +22,9 @@ public struct PipelineSummary: Sendable {
         /// Units a fallback answered.
         public var fallbackUnits = 0
         /// Median latency in milliseconds.
-        public var p50: Double { PipelineSummary.percentile(latencies, 0.50) }
+        public var p50: Double { latencies.percentile(0.50) }
         /// 95th-percentile latency in milliseconds.
-        public var p95: Double { PipelineSummary.percentile(latencies, 0.95) }
+        public var p95: Double { latencies.percentile(0.95) }
         /// Share of units a fallback answered.
         public var fallbackRate: Double { units == 0 ? 0 : Double(fallbackUnits) / Double(units) }
     }
@@ -41,8 +41,12 @@ public struct PipelineSummary: Sendable {
         public var accuracy: Double { total == 0 ? 0 : Double(correct) / Double(total) }
     }
 
-    /// Records read, malformed lines included.
+    /// Records read, malformed lines included (with those a resumed run found done).
     public var records = 0
+    /// Records an earlier, interrupted run finished (`tandem run --resume`): counted in
+    /// `records`, the status counts and the accuracy, but not in the timings, tokens and
+    /// fallbacks, which describe the records run now.
+    public var resumed = 0
     /// Records whose every step succeeded.
     public var succeeded = 0
     /// Records with some failed or skipped steps (their other results are kept).
@@ -54,7 +58,7 @@ public struct PipelineSummary: Sendable {
     /// Per-step figures, in plan order.
     public var steps: [StepStats]
     /// Per-record latency in milliseconds.
-    public var recordLatencies: [Double] = []
+    public var recordLatencies = LatencyHistogram()
     /// Accuracy per labelled field, in order of first appearance.
     public var fields: [FieldScore] = []
     /// Tokens measured on model calls.
@@ -77,8 +81,8 @@ public struct PipelineSummary: Sendable {
         self.fieldMatcher = fieldMatcher
     }
 
-    /// Records per second.
-    public var recordsPerSecond: Double { elapsedSeconds > 0 ? Double(records) / elapsedSeconds : 0 }
+    /// Records run now per second (resumed ones were timed by the earlier run).
+    public var recordsPerSecond: Double { elapsedSeconds > 0 ? Double(records - resumed) / elapsedSeconds : 0 }
 
     /// Fallback units over all units of local-model steps.
     public var fallbackRate: Double {
@@ -97,11 +101,11 @@ public struct PipelineSummary: Sendable {
             failed += 1
             if let error = result.error, errors.count < 20 { errors.append(error) }
         }
-        if result.output != nil { recordLatencies.append(result.durationMs) }
+        if result.output != nil { recordLatencies.add(result.durationMs) }
         for (i, trace) in result.traces.enumerated() where i < steps.count {
             switch trace.status {
             case .succeeded, .failed:
-                steps[i].latencies.append(trace.durationMs)
+                steps[i].latencies.add(trace.durationMs)
                 if trace.status == .failed { steps[i].failures += 1 }
             case .skipped, .cancelled: steps[i].skipped += 1
             }
@@ -115,8 +119,27 @@ public struct PipelineSummary: Sendable {
         score(result)
     }
 
+    /// Adds a result an earlier run wrote (a results-file line: `status`, `output`, `error`),
+    /// with the input record's `labels`.
+    public mutating func addResumed(_ line: JSONValue, labels: JSONValue?) {
+        records += 1
+        resumed += 1
+        switch line["status"]?.stringValue {
+        case "ok": succeeded += 1
+        case "partial": partial += 1
+        default:
+            failed += 1
+            if let error = line["error"]?.stringValue, errors.count < 20 { errors.append(error) }
+        }
+        score(labels: labels, output: line["output"])
+    }
+
     private mutating func score(_ result: PipelineRecordResult) {
-        guard let labels = result.labels?.objectValue, let output = result.output else { return }
+        score(labels: result.labels, output: result.output)
+    }
+
+    private mutating func score(labels: JSONValue?, output: JSONValue?) {
+        guard let labels = labels?.objectValue, let output else { return }
         for (field, expected) in labels where !expected.isNull {
             let i = fields.firstIndex { $0.field == field } ?? {
                 fields.append(FieldScore(field: field))
@@ -125,13 +148,5 @@ public struct PipelineSummary: Sendable {
             fields[i].total += 1
             if fieldMatcher.matches(field, output[field], expected) { fields[i].correct += 1 }
         }
-    }
-
-    /// Nearest-rank percentile of `values` (0 when empty).
-    static func percentile(_ values: [Double], _ p: Double) -> Double {
-        guard !values.isEmpty else { return 0 }
-        let sorted = values.sorted()
-        let rank = Int((p * Double(sorted.count)).rounded(.up))
-        return sorted[min(max(rank - 1, 0), sorted.count - 1)]
     }
 }

@@ -14,11 +14,11 @@ extension PipelineSummary {
         let accuracy: [(String, JSONValue)] = fields.map {
             ($0.field, ["correct": .number(Double($0.correct)), "total": .number(Double($0.total)), "accuracy": .number(Self.round3($0.accuracy))])
         }
-        return ["records": .number(Double(records)), "ok": .number(Double(succeeded)), "partial": .number(Double(partial)),
+        return ["records": .number(Double(records)), "resumed_records": .number(Double(resumed)), "ok": .number(Double(succeeded)), "partial": .number(Double(partial)),
                 "failed": .number(Double(failed)), "elapsed_s": .number(Self.round3(elapsedSeconds)),
                 "records_per_s": .number(Self.round3(recordsPerSecond)),
-                "record_p50_ms": .number(Self.round3(Self.percentile(recordLatencies, 0.5))),
-                "record_p95_ms": .number(Self.round3(Self.percentile(recordLatencies, 0.95))),
+                "record_p50_ms": .number(Self.round3(recordLatencies.percentile(0.5))),
+                "record_p95_ms": .number(Self.round3(recordLatencies.percentile(0.95))),
                 "fallback_rate": .number(Self.round3(fallbackRate)), "model_calls": .number(Double(modelCalls)),
                 "cache_hits": .number(Double(cacheHits)), "steps": .array(stepList), "accuracy": .object(accuracy),
                 "cost": CostTable(summary: self, prices: prices).json, "errors": .array(errors.map { .string($0) })]
@@ -26,9 +26,12 @@ extension PipelineSummary {
 
     /// The summary for people: throughput, step latencies, fallbacks, accuracy, cost.
     public func text(prices: PriceTable) -> String {
-        var out = "\(records) records in \(Self.fixed(elapsedSeconds, 2)) s: \(Self.fixed(recordsPerSecond, 1)) records/s"
+        var out = resumed == 0
+            ? "\(records) records in \(Self.fixed(elapsedSeconds, 2)) s: \(Self.fixed(recordsPerSecond, 1)) records/s"
+            : "\(records) records: \(resumed) done by the earlier run, \(records - resumed) now in \(Self.fixed(elapsedSeconds, 2)) s "
+                + "(\(Self.fixed(recordsPerSecond, 1)) records/s; the timings below are of these)"
         out += " (\(succeeded) ok, \(partial) partial, \(failed) failed)\n"
-        out += "record latency: p50 \(Self.fixed(Self.percentile(recordLatencies, 0.5), 1)) ms, p95 \(Self.fixed(Self.percentile(recordLatencies, 0.95), 1)) ms\n\n"
+        out += "record latency: p50 \(Self.fixed(recordLatencies.percentile(0.5), 1)) ms, p95 \(Self.fixed(recordLatencies.percentile(0.95), 1)) ms\n\n"
         let idWidth = max(4, steps.map(\.stepID.count).max() ?? 4)
         let toolWidth = max(4, steps.map(\.tool.count).max() ?? 4)
         out += Self.pad("step", idWidth) + "  " + Self.pad("tool", toolWidth) + "   p50 ms   p95 ms  fallback  failed\n"

@@ -3,8 +3,8 @@ import TandemConfig
 import TandemCore
 import TandemMCP
 import TandemOrchestrator
-import TandemPlanner
 import TandemWorkers
+import TandemPlanner
 
 /// `tandem run PLAN --input FILE.jsonl`: run a plan over every record of a JSONL file, offline.
 enum RunCommand: Command {
@@ -23,12 +23,23 @@ enum RunCommand: Command {
         per-step latency p50/p95, fallback rate, accuracy when records carry labels (a "fields"
         object), and the cost of this run's tokens locally ($0) against cloud prices.
 
+        The input is read as the run goes and results are written as records finish, so memory
+        stays flat on inputs of any size (at most 4 x --concurrency records are held at once).
+
         options:
-          --input FILE          JSONL input, one JSON object per line (required)
+          --input FILE          JSONL input, one JSON object per line (required; '-' reads stdin)
           --out FILE            write one result per line, in input order (default: stdout, with the
-                                summary on stderr)
-          --trace FILE          write every record's step traces (worker, model, tokens, cache hits,
-                                duration, fallback, error) as JSON
+                                summary on stderr); a non-empty FILE is refused unless --resume or
+                                --force says what to do with it
+          --resume              continue an interrupted run (Ctrl-C, kill, reboot): the records
+                                already in --out (checked by line number and id) are skipped and the
+                                rest appended; a last line cut short is rewritten. Refused when --out
+                                was written by another plan or input (their sha256 are kept in
+                                FILE.run.json). The summary's counts and accuracy cover both runs;
+                                its timings, tokens and fallbacks cover the records run now
+          --force               overwrite a non-empty --out
+          --trace FILE          write the step traces (worker, model, tokens, cache hits, duration,
+                                fallback, error) of the records run now as JSON
           --config FILE         tandem.yaml (default: tandem.yaml when present, else built-in
                                 defaults): local-model steps use the first model of role `primary`
                                 that loads (on its device and context), going down the role's list
@@ -74,10 +85,14 @@ enum RunCommand: Command {
         exit status: 0 when every record succeeded, 1 when any failed or was partial (results are
         still written), 2 for usage errors.
 
+        Each result line is {"line": N, "id": ..., "status": "ok"|"partial"|"failed", "output": {...}}
+        ("errors" and "skipped" name failed and skipped steps; "error" why a record could not run).
+
         examples:
           tandem run examples/receipts/plan.json --input examples/receipts/sample.jsonl --out results.jsonl
           tandem run examples/receipts/plan.json --input ../shared/fixtures/receipts.jsonl --out r.jsonl \\
               --no-local-model --trace trace.json
+          tandem run examples/receipts/plan.json --input big.jsonl --out r.jsonl --resume   # after an interruption
           tandem run plan.json --input in.jsonl --mcp-config mcp.json   # code and mcp steps
           tandem run examples/plans/sentiment.json --input texts.jsonl --config examples/tandem.yaml
         """
@@ -99,10 +114,14 @@ enum RunCommand: Command {
         let unsafeNoSandbox = arguments.flag("--unsafe-no-sandbox")
         let kvPool = arguments.flag("--kv-pool")
         let receiptExamples = try arguments.option("--receipt-examples")
+        let resume = arguments.flag("--resume")
+        let force = arguments.flag("--force")
         guard let planPath = arguments.positional() else { throw UsageError("give the PLAN file to run") }
         try arguments.finish()
         guard let input else { throw UsageError("--input FILE.jsonl is required") }
         if json && outPath == nil { throw UsageError("--json prints the summary on stdout: give --out FILE for the results") }
+        if resume && force { throw UsageError("--resume continues --out, --force overwrites it: give one of them") }
+        if (resume || force) && outPath == nil { throw UsageError("--resume and --force apply to --out FILE") }
 
         let (config, configSource) = try loadConfig(configOption)
         let prices = try loadPrices(pricesPath, config: config)
@@ -110,62 +129,30 @@ enum RunCommand: Command {
         do { planText = try String(contentsOfFile: planPath, encoding: .utf8) } catch {
             return fail("cannot read plan \(planPath): \(error.localizedDescription)")
         }
-        let lines = try JSONLReader.read(path: input)
-        var mcpServers: [MCPServerConfig] = []
-        if MCPServerOption.planUsesMCP(planText) {
-            // The servers of the config this run reads (as `tandem ask` plans with them); only a
-            // --config FILE given explicitly stops the search there.
-            if mcpConfig == nil, let configSource { mcpServers = try MCPServerOption.servers(of: config, source: configSource) }
-            if mcpServers.isEmpty, mcpConfig != nil || configOption == nil || configSource == nil {
-                mcpServers = try MCPServerOption.resolve(mcpConfig).servers
-            }
-            if mcpServers.isEmpty {
-                return fail("\(planPath) has mcp steps but no MCP server is configured: add mcp_servers to tandem.yaml "
-                    + "or pass --mcp-config FILE (see `tandem mcp --help`)")
-            }
+        // The input and the results file are checked before any model loads: a wrong path, a
+        // full or read-only directory, or a results file of another run fails at once.
+        let records: JSONLStream
+        do { records = try JSONLStream(path: input) } catch { return fail("cannot read input \(input): \(error.reason)") }
+        let run: RunFiles
+        do {
+            run = try RunFiles.open(planText: planText, planPath: planPath, input: input, records: records, outPath: outPath,
+                                    tracePath: tracePath, mode: resume ? .resume : force ? .overwrite : .fresh)
+        } catch { return fail("\(error)") }
+        let workers: PlanWorkers
+        do {
+            workers = try await RunSetup(config: config, configSource: configSource, configOption: configOption, mcpConfig: mcpConfig,
+                                         modelPath: modelPath, noModel: noModel, concurrency: concurrency, kvPool: kvPool,
+                                         receiptExamples: receiptExamples, unsafeNoSandbox: unsafeNoSandbox)
+                .workers(planText: planText, planPath: planPath)
+        } catch {
+            run.discardIfUnused()  // nothing ran: a failed start leaves no results file behind
+            if let failure = error as? RunSetupFailure { return fail(failure.message) }
+            throw error
         }
-        if unsafeNoSandbox {
-            FileHandle.standardError.write(Data("""
-                tandem: WARNING: --unsafe-no-sandbox: code steps run WITHOUT a sandbox, with your access to files \
-                and the network. Use it only for plans whose code you have read.\n
-                """.utf8))
-        }
-        var model: (any LocalModelClient)?
-        if !noModel {
-            do {
-                model = try await makeRunModelClient(explicitPath: modelPath, config: config, configSource: configSource, slots: concurrency,
-                                                     sharedKVPool: kvPool)
-            } catch { return fail(error.description) }
-        }
-        var taught = TaughtClassifiers.none
-        if !config.classifiers.isEmpty {
-            // Taught classifiers embed with the local model they were taught on, so they run with it.
-            if let model, let file = loadedModel(of: model) {
-                do { taught = try TaughtClassifierLoader.load(config.classifiers, model: file) } catch {
-                    return fail("\(configSource ?? "config"): \(error)\n  fix or remove the entry (see docs/taught-classifiers.md)")
-                }
-            } else {
-                Log.warning("classifiers in \(configSource ?? "the config") are not used: they need the local model (--no-local-model is set)")
-            }
-        }
-        var receiptMemory: ReceiptFieldMemory?
-        if let path = receiptExamples ?? config.receiptExamplesPath {
-            let memory: ReceiptFieldMemory
-            do { memory = ReceiptFieldMemory(examples: try ReceiptExamplesFile.load(path: path)) } catch {
-                return fail("receipt examples: \(error)")
-            }
-            FileHandle.standardError.write(Data(("tandem run: receipt memory from \(path): \(memory.exampleCount) labelled receipts; "
-                + memory.summary.joined(separator: "; ") + "\n").utf8))
-            receiptMemory = memory
-        }
-        let workers = try await PlanWorkers.make(model: model, configDirectory: config.keywordsDirectory,
-                                                 sandbox: unsafeNoSandbox ? .unsafeNoSandbox : .bubblewrap, mcpServers: mcpServers,
-                                                 taught: taught, receiptMemory: receiptMemory)
         let status: Int32
         do {
-            status = try await execute(planText, planPath: planPath, lines: lines, input: input, registry: workers.registry,
-                                       outPath: outPath, tracePath: tracePath, json: json, prices: prices,
-                                       concurrency: concurrency, timeout: timeout)
+            status = try await execute(planText, planPath: planPath, records: records, run: run, registry: workers.registry,
+                                       json: json, prices: prices, concurrency: concurrency, timeout: timeout)
         } catch {
             await workers.shutdown()
             throw error
@@ -174,35 +161,31 @@ enum RunCommand: Command {
         return status
     }
 
-    /// Validates the plan against `registry`, runs it over every line, writes results, trace and summary.
-    private static func execute(_ planText: String, planPath: String, lines: [JSONLLine], input: String, registry: WorkerRegistry,
-                                outPath: String?, tracePath: String?, json: Bool, prices: PriceTable,
-                                concurrency: Int, timeout: Int) async throws -> Int32 {
+    /// Validates the plan against `registry`, runs it over every record, writes results, trace and summary.
+    private static func execute(_ planText: String, planPath: String, records: JSONLStream, run: RunFiles, registry: WorkerRegistry,
+                                json: Bool, prices: PriceTable, concurrency: Int, timeout: Int) async throws -> Int32 {
         let plan: CompiledPlan
         do { plan = try PlanValidator(registry: registry).compile(text: planText) } catch {
+            run.discardIfUnused()
             return fail("\(planPath): \(error)")
         }
         let executor = DAGExecutor(registry: registry, options: ExecutionOptions(maxConcurrency: 8, defaultTimeoutMs: timeout))
         let runner = PipelineRunner(plan: plan, executor: executor, options: PipelineOptions(concurrency: concurrency, fieldMatcher: .standard))
-
-        let results = try ResultsFile(path: outPath)
-        var traces: [JSONValue] = []
         let bar = ProgressBar(enabled: isatty(2) == 1)
-        let summary = try await runner.run(lines, onResult: { result in
-            try results.write(result.json)
-            if tracePath != nil { traces.append(result.traceJSON) }
+        if let note = run.resumeNote { FileHandle.standardError.write(Data("tandem run: \(note)\n".utf8)) }
+        var summary = try await runner.run(records, expectedRecords: run.expectedRecords, continuing: run.resumed, onResult: { result in
+            try run.results.write(result.json)
+            try run.trace?.write(result.traceJSON)
         }, onProgress: bar.update)
         bar.finish()
-        try results.close()
-        if let tracePath {
-            let document: JSONValue = ["plan": .string(planPath), "input": .string(input), "records": .array(traces)]
-            do { try Data((JSONWriter.pretty(document) + "\n").utf8).write(to: URL(fileURLWithPath: tracePath)) } catch {
-                return fail("cannot write trace \(tracePath): \(error.localizedDescription)")
-            }
+        try run.results.close()
+        try run.trace?.close()
+        if let error = records.readError {
+            summary.errors.append("the input could not be read to its end: \(error.reason); --resume continues from the last record written")
         }
         let report = json ? JSONWriter.pretty(summary.json(prices: prices)) + "\n" : summary.text(prices: prices)
-        if outPath == nil { FileHandle.standardError.write(Data(report.utf8)) } else { print(report, terminator: "") }
-        return summary.succeeded == summary.records ? 0 : 1
+        if run.results.path == nil { FileHandle.standardError.write(Data(report.utf8)) } else { print(report, terminator: "") }
+        return summary.succeeded == summary.records && records.readError == nil ? 0 : 1
     }
 
     /// `--config FILE` as the other commands read it; a directory is the older form of this
@@ -225,43 +208,4 @@ enum RunCommand: Command {
         FileHandle.standardError.write(Data("tandem: \(message)\n".utf8))
         return 1
     }
-}
-
-/// Results as JSONL, to a file or stdout, written as records finish (in input order).
-private final class ResultsFile {
-    private let handle: FileHandle
-    private let path: String?
-
-    init(path: String?) throws {
-        self.path = path
-        guard let path else { handle = .standardOutput; return }
-        do { handle = try OutputFile.open(path) } catch {
-            throw PipelineError.io(path, "cannot create the results file (\(error.reason)); check the directory exists and is writable")
-        }
-    }
-
-    func write(_ value: JSONValue) throws {
-        do { try handle.write(contentsOf: Data((JSONWriter.compact(value) + "\n").utf8)) } catch {
-            throw PipelineError.io(path ?? "stdout", "cannot write results: \(error.localizedDescription)")
-        }
-    }
-
-    func close() throws { if path != nil { try handle.close() } }
-}
-
-/// A one-line progress bar on stderr, redrawn in place; silent when stderr is not a terminal.
-private struct ProgressBar {
-    let enabled: Bool
-
-    func update(_ p: PipelineProgress) {
-        guard enabled, p.total > 0 else { return }
-        let width = 30
-        let filled = p.done * width / p.total
-        let rate = p.elapsedSeconds > 0 ? Double(p.done) / p.elapsedSeconds : 0
-        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        let failed = p.failed > 0 ? ", \(p.failed) failed" : ""
-        FileHandle.standardError.write(Data(String(format: "\r[%@] %d/%d records  %.1f/s%@ ", bar, p.done, p.total, rate, failed).utf8))
-    }
-
-    func finish() { if enabled { FileHandle.standardError.write(Data("\n".utf8)) } }
 }
