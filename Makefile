@@ -50,7 +50,7 @@ swift-toolchain:
 # model-on pipeline is minutes per receipt on 2 cores today), then the local model itself.
 demo: build models
 	$(BIN)/tandem --offline run examples/receipts/plan.json --input examples/receipts/sample.jsonl \
-	    --out receipts.results.jsonl --no-local-model
+	    --out receipts.results.jsonl --force --no-local-model
 	$(BIN)/tandem --offline generate -m $(MODEL) --max-tokens 64 \
 	    -p "In two sentences, explain why running a language model locally keeps documents private."
 
