@@ -29,7 +29,9 @@ public struct LabelledExample: Sendable, Codable, Equatable {
         where !line.trimmingCharacters(in: .whitespaces).isEmpty {
             let value: JSONValue
             do { value = try JSONParser.parse(String(line)) } catch {
-                Log.warning("\(path):\(i + 1): \(error); skipped")
+                RepeatedWarnings.note("examples.unreadable.\(path)", item: "\(path):\(i + 1): \(error); skipped") { count, _ in
+                    "\(path): \(RepeatedWarnings.count(count)) lines are not JSON and were skipped (--verbose names each)"
+                }
                 continue
             }
             guard let label = labelString(value[labelField]) else {

@@ -64,7 +64,11 @@ public struct PromptedChooser: Sendable {
 
     private func clipped(_ text: String) -> String {
         guard text.count > maxTextCharacters else { return text }
-        Log.warning("a text of \(text.count) characters was cut to \(maxTextCharacters) to fit the prompt")
+        let limit = maxTextCharacters
+        RepeatedWarnings.note("prompt.cut.\(limit)", item: "a text of \(text.count) characters was cut to \(limit) to fit the prompt") { count, _ in
+            "\(RepeatedWarnings.count(count)) texts were longer than \(limit) characters and were cut to fit the few-shot prompt "
+                + "(--verbose lists each)"
+        }
         return String(text.prefix(maxTextCharacters))
     }
 }

@@ -66,12 +66,18 @@ public final class EmbeddingEngine: Sendable {
     public func embed(_ texts: [String]) async throws -> [[Float]] {
         let tokenizer = model.tokenizer
         var batches: [[Token]] = []
+        let limit = maxTokensPerText
+        let key = "embedding.cut.\(limit)"
+        RepeatedWarnings.considered(key, texts.count)
         for (i, text) in texts.enumerated() {
             var tokens = try tokenizer.tokenize(text, addSpecial: true, parseSpecial: false)
             if tokens.isEmpty { tokens = try tokenizer.tokenize(" ", addSpecial: true, parseSpecial: false) }
             if tokens.isEmpty { throw RuntimeError.emptyPrompt }
             if tokens.count > maxTokensPerText {
-                Log.warning("text \(i + 1) has \(tokens.count) tokens; embedding its first \(maxTokensPerText)")
+                RepeatedWarnings.note(key, item: "text \(i + 1) has \(tokens.count) tokens; embedding its first \(limit)") { count, total in
+                    "\(RepeatedWarnings.count(count)) of \(RepeatedWarnings.count(total)) texts were longer than \(limit) tokens and were "
+                        + "cut to their first \(limit) (`tandem embed --max-tokens N` raises the limit; --verbose lists each text)"
+                }
                 tokens = Array(tokens.prefix(maxTokensPerText))
             }
             batches.append(tokens)

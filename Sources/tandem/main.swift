@@ -61,6 +61,7 @@ func runCommand(_ command: any Command.Type, _ items: [String]) async throws -> 
 /// Ends the process without running C++ static destructors: a decode thread may still be
 /// finishing abandoned work (a timed-out step), and tearing ggml down under it would crash.
 func finish(_ status: Int32) -> Never {
+    RepeatedWarnings.report()  // per-item warnings, once each (see RepeatedWarnings)
     fflush(nil)  // every C stream; FileHandle writes are unbuffered already
     _exit(status)
 }

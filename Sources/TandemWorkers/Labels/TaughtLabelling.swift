@@ -59,7 +59,9 @@ enum TaughtPass {
             return answers.count == texts.count ? answers : texts.map { _ in nil }
         } catch {
             if error is CancellationError || Task.isCancelled { throw CancellationError() }
-            Log.warning("\(tool): the taught classifier failed (\(error)); the model and keyword rules answer instead")
+            RepeatedWarnings.note("taught.failed.\(tool)", item: "\(tool): the taught classifier failed (\(error)); the model and keyword rules answer instead") { count, _ in
+                "\(tool): the taught classifier failed on \(RepeatedWarnings.count(count)) batches (last: \(error)); the model and keyword rules answered them"
+            }
             return texts.map { _ in nil }
         }
     }

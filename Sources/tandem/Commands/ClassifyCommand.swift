@@ -10,7 +10,10 @@ enum ClassifyCommand: Command {
     static let help = """
         usage: tandem classify --classifier FILE.tandem --input FILE.jsonl [options]
 
-        Writes one line per input row: {"line", "id", "label", "probability", "method", "confident"}.
+        Writes one line per input row: {"line", "id", "label", "probability", "method", "confident"},
+        reading, classifying and writing 256 rows at a time (memory stays flat on any input size).
+        Lines that are not JSON or lack the text field are skipped and counted (one warning at the
+        end; --verbose names each line).
         "confident" is false under the classifier's threshold: let a fallback (rules, cloud) decide.
         The model must be the one the classifier was taught with (checked by sha256).
 
@@ -47,6 +50,9 @@ enum ClassifyCommand: Command {
         var classifier = try ClassifierFile.load(path: path)
         if let threshold { classifier.threshold = threshold }
         if let method { classifier.method = method }
+        // Read, classify and write a batch at a time: memory stays flat on any input size.
+        let reader = try TextBatchReader(path: input, textField: textField, labelField: labelField)
+        let output = try LineOutput(path: out)
         let model = try options.loadModel()
         try ClassifierSession.checkModel(classifier, model)
         options.context.contextLength = min(options.context.contextLength, 2048)
@@ -54,36 +60,26 @@ enum ClassifyCommand: Command {
         let session = try ClassifierSession(classifier: classifier,
                                             embedder: TextEmbedder(model: model, threads: options.context.threads,
                                                                    layers: classifier.embeddingLayers), engine: engine)
-
-        let data = input == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: input))
-        var rows: [(line: Int, id: JSONValue, text: String, label: String?)] = []
-        for (i, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated()
-        where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-            do {
-                let value = try JSONParser.parse(String(line))
-                guard let text = value[textField]?.stringValue else {
-                    Log.warning("\(input):\(i + 1): no string field '\(textField)'; skipped")
-                    continue
-                }
-                rows.append((i + 1, value["id"] ?? .null, text, labelField.flatMap { value[$0]?.stringValue }))
-            } catch {
-                Log.warning("\(input):\(i + 1): \(error); skipped")
-            }
-        }
         let start = Date()
-        let predictions = try await session.classify(rows.map(\.text))
-        let seconds = Date().timeIntervalSince(start)
-        var output = ""
-        var correct = 0, labelled = 0
-        for (row, p) in zip(rows, predictions) {
-            output += JSONWriter.compact(["line": .number(Double(row.line)), "id": row.id, "label": .string(p.label),
-                                          "probability": .number((p.probability * 1e4).rounded() / 1e4),
-                                          "method": .string(p.method.rawValue), "confident": .bool(p.isConfident)]) + "\n"
-            if let truth = row.label { labelled += 1; if truth == p.label { correct += 1 } }
+        var count = 0, correct = 0, labelled = 0
+        while true {
+            let rows = try reader.next()
+            if rows.isEmpty { break }
+            let predictions = try await session.classify(rows.map(\.text))
+            try output.write(zip(rows, predictions).map { row, p in
+                ["line": .number(Double(row.line)), "id": row.id, "label": .string(p.label),
+                 "probability": .number((p.probability * 1e4).rounded() / 1e4),
+                 "method": .string(p.method.rawValue), "confident": .bool(p.isConfident)]
+            })
+            for (row, p) in zip(rows, predictions) {
+                if let truth = row.label { labelled += 1; if truth == p.label { correct += 1 } }
+            }
+            count += rows.count
         }
-        if let out { try OutputFile.write(output, to: out) } else { print(output, terminator: "") }
-        var summary = String(format: "classified %d rows in %.2f s (%.1f items/s) with %@", rows.count, seconds,
-                             Double(rows.count) / max(seconds, 1e-9), classifier.method.rawValue)
+        try output.close()
+        let seconds = Date().timeIntervalSince(start)
+        var summary = String(format: "classified %d rows in %.2f s (%.1f items/s) with %@", count, seconds,
+                             Double(count) / max(seconds, 1e-9), classifier.method.rawValue)
         if labelled > 0 { summary += String(format: "; accuracy %.3f on %d labelled rows", Double(correct) / Double(labelled), labelled) }
         FileHandle.standardError.write(Data((summary + "\n").utf8))
         return 0

@@ -11,14 +11,17 @@ enum EmbedCommand: Command {
 
         Reads one JSON object per line, embeds its text field with the model (many texts per
         decode), and writes one line per input: {"line": N, "id": ..., "embedding": [...]}.
-        Malformed lines are reported with their line number and skipped.
+        The input is read, embedded and written 256 rows at a time, so memory stays flat on any
+        input size. Lines that are not JSON or lack the text field are skipped and counted (one
+        warning at the end; --verbose names each line).
 
         options:
           --input FILE          JSONL input ('-' for stdin)
           --text-field NAME     field holding the text (default: text)
           --out FILE            output JSONL (default: stdout)
           --pooling NAME        model, mean, last or cls (default: mean)
-          --max-tokens N        cut texts longer than N tokens, with a warning (default: 512)
+          --max-tokens N        cut texts longer than N tokens (default: 512); how many were cut is
+                                reported once at the end
           -m, --model PATH      GGUF model (default: \(ModelOptions.defaultModel))
           --backend NAME        cpu, cuda or auto (default: auto)
           -t, --threads N       CPU threads (default: all cores)
@@ -40,37 +43,28 @@ enum EmbedCommand: Command {
         let threads = try a.int("-t", "--threads", in: 1...1024) ?? 0
         try a.finish()
 
-        let data = input == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: input))
-        var rows: [(line: Int, id: JSONValue, text: String)] = []
-        for (i, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated()
-        where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-            do {
-                let value = try JSONParser.parse(String(line))
-                guard let text = value[field]?.stringValue else {
-                    Log.warning("\(input):\(i + 1): no string field '\(field)'; skipped")
-                    continue
-                }
-                rows.append((i + 1, value["id"] ?? .null, text))
-            } catch {
-                Log.warning("\(input):\(i + 1): \(error); skipped")
-            }
-        }
+        // Read, embed and write a batch at a time: memory stays flat on any input size.
+        let reader = try TextBatchReader(path: input, textField: field)
+        let output = try LineOutput(path: out)
         let engine = try EmbeddingEngine(model: LlamaModel.load(path: modelPath, backend: backend), pooling: pooling,
                                          maxTokensPerText: max(maxTokens, 1), threads: threads)
         let start = Date()
-        let vectors = try await engine.embed(rows.map(\.text))
-        var output = ""
-        for (row, vector) in zip(rows, vectors) {
-            let object: JSONValue = ["line": .number(Double(row.line)), "id": row.id,
-                                     "embedding": .array(vector.map { .number(Double($0)) })]
-            output += JSONWriter.compact(object) + "\n"
+        var count = 0
+        while true {
+            let rows = try reader.next()
+            if rows.isEmpty { break }
+            let vectors = try await engine.embed(rows.map(\.text))
+            try output.write(zip(rows, vectors).map { row, vector in
+                ["line": .number(Double(row.line)), "id": row.id, "embedding": .array(vector.map { .number(Double($0)) })]
+            })
+            count += rows.count
         }
-        if let out { try OutputFile.write(output, to: out) } else { print(output, terminator: "") }
+        try output.close()
         let seconds = Date().timeIntervalSince(start)
-        Log.info(String(format: "embedded %d texts in %.2f s (%.1f texts/s)", rows.count, seconds, Double(rows.count) / max(seconds, 1e-9)))
+        Log.info(String(format: "embedded %d texts in %.2f s (%.1f texts/s)", count, seconds, Double(count) / max(seconds, 1e-9)))
         if out != nil {
             FileHandle.standardError.write(Data(String(format: "embedded %d texts (dimension %d) in %.2f s, %.1f texts/s\n",
-                                                      rows.count, engine.dimension, seconds, Double(rows.count) / max(seconds, 1e-9)).utf8))
+                                                      count, engine.dimension, seconds, Double(count) / max(seconds, 1e-9)).utf8))
         }
         return 0
     }

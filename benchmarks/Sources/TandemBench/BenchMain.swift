@@ -74,6 +74,9 @@ public enum BenchMain {
             }
             report.seconds = Date().timeIntervalSince(t0)
             progress.finish()
+            for warning in RepeatedWarnings.drain() {  // per-item warnings, once per suite
+                FileHandle.standardError.write(Data("tandem-bench: \(suite.rawValue): warning: \(warning)\n".utf8))
+            }
             if report.status == .failed {
                 FileHandle.standardError.write(Data("tandem-bench: \(suite.rawValue): \(report.errors.joined(separator: "; "))\n".utf8))
             }
