@@ -33,28 +33,50 @@ import TandemWorkers
         LocalModelWorker(model: model, tools: StandardWorkers.localTools(rules: try KeywordRuleBook(directory: TestPaths.config)))
     }
 
-    @Test func modelOffUsesTheRuleExtractorAndSaysSo() async throws {
-        let out = try await worker(nil).run(StepCall(stepID: "f", tool: "extract_receipt_fields", args: ["text": .string(receipt)]))
+    /// The same receipt without its TOTAL line and with two items: the total is a guess.
+    var unsureReceipt: String {
+        receipt.replacingOccurrences(of: "TOTAL :\n80.90\n", with: "").replacingOccurrences(of: "ELEGANT BAG\n1\n80.91\n80.91", with: "ELEGANT BAG\n1\n40.00\nBELT\n1\n40.90")
+    }
+
+    @Test func sureRulesNeedNoModelAndSaySo() async throws {
+        let out = try await worker(MisbehavingModel(.throwing)).run(StepCall(stepID: "f", tool: "extract_receipt_fields",
+                                                                            args: ["text": .string(receipt)]))
         #expect(out.value == ["company": "YONGFATT ENTERPRISE", "date": "25/12/2018", "address": "NO 122.124 JALAN DEDAP 13 81100 JOHOR BAHRU", "total": "80.90"])
+        #expect(out.decisions == ["company": "rules", "date": "rules", "address": "rules", "total": "rules"])
+        #expect(out.fallback == nil && out.fallbackUnits == 0 && out.modelCalls == 0, "every field is sure: the model is not asked")
+    }
+
+    @Test func modelOffLeavesUnsureFieldsToTheRulesAndSaysSo() async throws {
+        let out = try await worker(nil).run(StepCall(stepID: "f", tool: "extract_receipt_fields", args: ["text": .string(unsureReceipt)]))
+        #expect(out.value["company"] == "YONGFATT ENTERPRISE")
+        #expect(out.decisions["total"] == "rules (unsure, model off)" && out.decisions["company"] == "rules")
         #expect(out.fallback == "keyword: local model off")
-        #expect(out.fallbackUnits == 1 && out.modelCalls == 0 && out.model == nil)
+        #expect(out.fallbackUnits == 1 && out.units == 4 && out.modelCalls == 0 && out.model == nil)
         #expect(out.estimatedUsage.promptTokens > 50)
     }
 
-    @Test func invalidModelJSONFallsBackAndIsCounted() async throws {
-        let model = MisbehavingModel(.invalidJSON)
-        let out = try await worker(model).run(StepCall(stepID: "f", tool: "extract_receipt_fields", args: ["text": .string(receipt)]))
-        #expect(out.value["total"] == "80.90")
-        #expect(out.fallback?.hasPrefix("keyword: model output is not valid JSON") == true)
-        #expect(out.modelCalls == 1 && out.fallbackUnits == 1 && out.usage.promptTokens == 100 && out.cacheHits == 1)
+    @Test func anInvalidModelChoiceFallsBackToTheRulesAndIsCounted() async throws {
+        let model = MisbehavingModel(.wrongLabel)
+        let out = try await worker(model).run(StepCall(stepID: "f", tool: "extract_receipt_fields", args: ["text": .string(unsureReceipt)]))
+        #expect(out.value["total"] == "100.00", "the rules' guess (the largest amount) stands")
+        #expect(out.decisions["total"] == "rules (model failed)")
+        #expect(out.fallback?.contains("is not one of the labels") == true)
+        #expect(out.modelCalls == 1 && out.fallbackUnits == 1 && out.usage.promptTokens == 30)
         #expect(out.model == "misbehaving-test-model")
     }
 
     @Test func aThrowingModelFallsBack() async throws {
-        let out = try await worker(MisbehavingModel(.throwing)).run(StepCall(stepID: "i", tool: "parse_line_items", args: ["text": .string(receipt)]))
+        let out = try await worker(MisbehavingModel(.throwing)).run(StepCall(stepID: "i", tool: "parse_line_items", args: ["text": .string(unsureReceipt)]))
         #expect(out.fallback == "keyword: local model failed: model crashed")
+        #expect(out.decisions["items"] == "rules (model failed)")
         #expect(out.value["items"]?[0]?["description"] == "ELEGANT BAG")
+    }
+
+    @Test func lineItemsThatAddUpToTheTotalNeedNoModel() async throws {
+        let model = MisbehavingModel(.throwing)
+        let out = try await worker(model).run(StepCall(stepID: "i", tool: "parse_line_items", args: ["text": .string(receipt)]))
         #expect(out.value["items"]?[0]?["amount"] == 80.91)
+        #expect(out.decisions["items"] == "rules" && model.calls == 0 && out.fallback == nil)
     }
 
     @Test func lineItemCallsAreBoundedByTheReceiptsAmountLines() throws {

@@ -22,7 +22,10 @@ import TandemWorkers
         #expect(summary.records == lines.count && summary.succeeded == lines.count)
         #expect(emitted == lines.map(\.line), "results must come back in input order")
         #expect(progressCalls == lines.count)
-        #expect(summary.fallbackRate == 1.0)
+        // Model off: the rules decide every field, sure ones as the primary path, the others as a fallback.
+        let fieldsStep = try #require(summary.steps.first { $0.tool == "extract_receipt_fields" })
+        #expect(fieldsStep.decisions.values.allSatisfy { Set($0.keys).isSubset(of: ["rules", "rules (unsure, model off)"]) })
+        #expect(summary.fallbackRate > 0 && summary.fallbackRate < 1)
         var measured: [String: Double] = [:]
         for field in summary.fields { measured[field.field] = field.accuracy }
         print("rule baseline accuracy over \(lines.count) receipts: " + summary.fields.map { "\($0.field) \($0.correct)/\($0.total)" }.joined(separator: ", "))
@@ -74,8 +77,11 @@ import TandemWorkers
         let summary = try await PipelineRunner(plan: plan, executor: DAGExecutor(registry: registry),
                                                options: PipelineOptions(fieldMatcher: .standard)).run(lines)
         #expect(summary.succeeded == 10)
-        #expect(summary.modelCalls == model.calls && model.calls >= 20)
-        #expect(summary.fallbackRate == 1.0)
+        #expect(summary.modelCalls == model.calls && model.calls >= 1)
+        // Every field and list the model was asked about fell back to the rules.
+        for step in summary.steps where step.kind == .localModel {
+            for (_, methods) in step.decisions { #expect(!methods.keys.contains { $0.hasPrefix("model") }, "\(step.stepID): \(methods)") }
+        }
         #expect(summary.usage.promptTokens > 0 && summary.cacheHits > 0)
         let cost = CostTable(summary: summary, prices: .defaults)
         #expect(!cost.isEstimate && cost.usage == summary.usage)

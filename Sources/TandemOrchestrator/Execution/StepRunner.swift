@@ -145,6 +145,8 @@ struct StepRunner: Sendable {
         trace.units += output.units
         trace.fallbackUnits += output.fallbackUnits
         if trace.fallback == nil { trace.fallback = outcome.toolFallback ?? output.fallback }
+        for (part, method) in output.decisions { trace.decisions[part, default: [:]][method, default: 0] += 1 }
+        if let note = output.note, trace.notes.count < 3 { trace.notes.append(note) }
     }
 
     static func message(_ error: (any Error)?) -> String {

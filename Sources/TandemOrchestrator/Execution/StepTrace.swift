@@ -50,6 +50,10 @@ public struct StepTrace: Sendable {
     public var items: Int?
     /// The error, for failed steps; for skipped steps, which dependency failed.
     public var error: String?
+    /// Per part of the answer, how many calls each method decided (see `StepOutput.decisions`).
+    public var decisions: [String: [String: Int]] = [:]
+    /// Notes of the step's calls (the first few), e.g. a receipt cut to fit the prompt.
+    public var notes: [String] = []
 
     /// Creates a trace for a step that has not run yet.
     public init(stepID: String, kind: StepKind, tool: String, status: StepStatus) {
@@ -81,6 +85,12 @@ public struct StepTrace: Sendable {
         if attempts > 1 { p.append(("attempts", .number(Double(attempts)))) }
         p.append(("start_ms", .number((startMs * 1000).rounded() / 1000)))
         p.append(("duration_ms", .number((durationMs * 1000).rounded() / 1000)))
+        if !decisions.isEmpty {
+            p.append(("decided_by", .object(decisions.sorted { $0.key < $1.key }.map { part, methods in
+                (part, .object(methods.sorted { $0.key < $1.key }.map { ($0.key, .number(Double($0.value))) }))
+            })))
+        }
+        if !notes.isEmpty { p.append(("notes", .array(notes.map { .string($0) }))) }
         if let error { p.append(("error", .string(error))) }
         return .object(p)
     }

@@ -72,6 +72,11 @@ public struct StepOutput: Sendable {
     public var fallbackUnits: Int
     /// Why a fallback answered (e.g. "keyword: model off"), nil when none did.
     public var fallback: String?
+    /// Which method decided each part of the answer (a receipt field: "rules", "memory",
+    /// "model choice"...), counted per part in the pipeline summary; empty when not told.
+    public var decisions: [String: String] = [:]
+    /// Something the user should know about this call (a receipt cut to fit the prompt).
+    public var note: String?
 
     /// Creates an output.
     public init(value: JSONValue, model: String? = nil, usage: TokenUsage = .zero, estimatedUsage: TokenUsage = .zero,

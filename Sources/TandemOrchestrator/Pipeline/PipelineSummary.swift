@@ -21,6 +21,10 @@ public struct PipelineSummary: Sendable {
         public var units = 0
         /// Units a fallback answered.
         public var fallbackUnits = 0
+        /// Tokens of the step's model calls (prompt, cached prompt, generated).
+        public var usage = TokenUsage.zero
+        /// Per part of the answer, how often each method decided it (`StepTrace.decisions`).
+        public var decisions: [String: [String: Int]] = [:]
         /// Median latency in milliseconds.
         public var p50: Double { latencies.percentile(0.50) }
         /// 95th-percentile latency in milliseconds.
@@ -71,6 +75,8 @@ public struct PipelineSummary: Sendable {
     public var cacheHits = 0
     /// Messages of records that could not run (first 20).
     public var errors: [String] = []
+    /// Notes of the steps' calls (first 5), e.g. receipts cut to fit the prompt.
+    public var notes: [String] = []
 
     /// How labelled fields are compared with the output.
     public let fieldMatcher: FieldMatcher
@@ -111,10 +117,15 @@ public struct PipelineSummary: Sendable {
             }
             steps[i].units += trace.units
             steps[i].fallbackUnits += trace.fallbackUnits
+            steps[i].usage += trace.usage
+            for (part, methods) in trace.decisions {
+                for (method, n) in methods { steps[i].decisions[part, default: [:]][method, default: 0] += n }
+            }
             usage += trace.usage
             estimatedUsage += trace.estimatedUsage
             modelCalls += trace.modelCalls
             cacheHits += trace.cacheHits
+            for note in trace.notes where notes.count < 5 { notes.append("line \(result.line): \(note)") }
         }
         score(result)
     }

@@ -2,7 +2,10 @@ import TandemCore
 import TandemOrchestrator
 
 /// `parse_line_items`: the purchased items of a receipt, each with description, quantity, unit
-/// price and amount; the rule-based `LineItemParser` is the fallback.
+/// price and amount. Rules first (`LineItemParser`): their list stands when its amounts add up
+/// to the receipt's total; otherwise the model lists the items, from the same receipt prompt as
+/// `extract_receipt_fields` (so the receipt's prefill is shared), and its list is kept unless the
+/// rules' adds up more closely.
 public struct LineItemsTool: LocalTool {
     /// Creates the tool.
     public init() {}
@@ -23,12 +26,6 @@ public struct LineItemsTool: LocalTool {
                      "properties": ["text": ["type": "string", "description": "the receipt's OCR text"]]],
         resultSchema: resultSchema)
 
-    static let system = """
-        You list the items bought on a shop receipt, from its OCR text. For each item give its description as printed, \
-        the quantity, the unit price and the line amount as numbers (null when not printed). \
-        Do not list totals, subtotals, taxes, rounding, payments or change. Answer with one JSON object only.
-        """
-
     /// Most items and tokens a call may generate.
     static let maxItems = 40, maxTokens = 768
     /// Characters of a description: longer ones are a small model looping inside the string.
@@ -47,11 +44,24 @@ public struct LineItemsTool: LocalTool {
         return (resultSchema.setting("properties", to: ["items": items]), min(maxTokens, 24 + 48 * bound))
     }
 
-    /// Lists the items.
+    /// Lists the items: the rules' list when its amounts add up to the receipt's total (the
+    /// rules can justify it), else the model's list when it adds up better, else the rules'.
     public func run(_ args: JSONValue, model: (any LocalModelClient)?) async throws -> StepOutput {
         let text = args["text"]?.stringValue ?? ""
+        let ruled = LineItemParser.parse(text)
+        let total = ReceiptEvidenceReader.read(text).fields["total"]
+        let ruledGap = Self.gap(ruled.compactMap(\.amount), total: total)
+        let ruledValue: JSONValue = ["items": .array(ruled.map(Self.json))]
+        if let ruledGap, ruledGap < 0.05, !ruled.isEmpty {
+            return Self.output(ruledValue, decision: .rules, model: nil, call: nil, fallback: nil, prompt: "")
+        }
+        let document = ReceiptPrompt.document(text)
         let bounded = Self.requestSchema(for: text)
-        let request = LocalJSONRequest(system: Self.system, user: "Receipt OCR text:\n" + text, schema: bounded.schema, maxTokens: bounded.maxTokens)
+        let request = LocalJSONRequest(system: ReceiptPrompt.system, user: ReceiptPrompt.user(document: document.text, question: Self.question),
+                                       schema: bounded.schema, maxTokens: bounded.maxTokens)
+        guard model != nil else {
+            return Self.output(ruledValue, decision: .rulesModelOff, model: nil, call: nil, fallback: .modelOff, prompt: request.system + request.user)
+        }
         let call = try await ModelJSONCall.run(model, request) { value in
             // A model that invents items is worse than the rules: every description must be on the receipt.
             let upper = text.uppercased()
@@ -61,13 +71,41 @@ public struct LineItemsTool: LocalTool {
         }
         switch call.result {
         case .success(let value):
-            return .local(value: value, model: model, call: call, fallback: nil, promptText: request.system + request.user)
-        case .failure(let reason):
-            let items = LineItemParser.parse(text).map { item -> JSONValue in
-                ["description": .string(item.description), "quantity": item.quantity.map { .number($0) } ?? .null,
-                 "unit_price": item.unitPrice.map { .number($0) } ?? .null, "amount": item.amount.map { .number($0) } ?? .null]
+            // Keep the model's list unless the rules' adds up to the total more closely.
+            let modelGap = Self.gap(value["items"]?.arrayValue?.compactMap { $0["amount"]?.doubleValue } ?? [], total: total)
+            if let ruledGap, !ruled.isEmpty, ruledGap < (modelGap ?? .infinity) {
+                return Self.output(ruledValue, decision: .rules, model: model, call: call, fallback: nil, prompt: request.system + request.user)
             }
-            return .local(value: ["items": .array(items)], model: model, call: call, fallback: reason, promptText: request.system + request.user)
+            var output = Self.output(value, decision: .modelGeneration, model: model, call: call, fallback: nil, prompt: request.system + request.user)
+            output.note = document.note
+            return output
+        case .failure(let reason):
+            return Self.output(ruledValue, decision: .rulesAfterModel, model: model, call: call, fallback: reason, prompt: request.system + request.user)
         }
+    }
+
+    /// The question the model gets after the receipt.
+    static let question = """
+        List the items bought on this receipt as JSON: for each item its description as printed, the quantity, the unit price \
+        and the line amount as numbers (null when not printed). Do not list totals, subtotals, taxes, rounding, payments or change.
+        """
+
+    /// How far `amounts` add up from the receipt's total; nil when either is unknown.
+    static func gap(_ amounts: [Double], total: FieldEvidence?) -> Double? {
+        guard !amounts.isEmpty, let total = total.flatMap({ AmountParser.value($0.value) }) else { return nil }
+        return abs(amounts.reduce(0, +) - total)
+    }
+
+    static func json(_ item: LineItem) -> JSONValue {
+        ["description": .string(item.description), "quantity": item.quantity.map { .number($0) } ?? .null,
+         "unit_price": item.unitPrice.map { .number($0) } ?? .null, "amount": item.amount.map { .number($0) } ?? .null]
+    }
+
+    static func output(_ value: JSONValue, decision: FieldDecision, model: (any LocalModelClient)?, call: ModelJSONCall?,
+                       fallback: FallbackReason?, prompt: String) -> StepOutput {
+        var output = StepOutput.local(value: value, model: model, call: call, fallback: fallback, promptText: prompt)
+        if decision == .rules && call == nil { output.estimatedUsage = .zero }  // sure rules: no model work was due
+        output.decisions = ["items": decision.rawValue]
+        return output
     }
 }

@@ -4,10 +4,13 @@ import TandemOrchestrator
 
 /// `extract_receipt_fields`: company, date, address and total from receipt OCR text.
 ///
-/// The model's answer is kept field by field where it is usable; an empty or unreadable field
-/// (a date with no date in it, a total with no number) is filled by the rule-based extractor,
-/// and invalid JSON falls back to the extractor entirely. With a `ReceiptFieldMemory` taught
-/// from the user's labelled receipts, a company or address it recognises then replaces the answer.
+/// Rules first, the model where the rules are unsure: `ReceiptEvidenceReader` reads every field
+/// and says whether it can justify its value (a labelled TOTAL line, an address that ends at its
+/// postcode...). Sure fields are kept. A `ReceiptFieldMemory` taught from the user's labelled
+/// receipts then rewrites a company or address it recognises. Each remaining unsure field goes
+/// to the model as a choice among candidate spans of the receipt (one constrained decode over
+/// them), or, when the receipt offers no candidate, as a short generation checked against the
+/// text. The calls of one receipt share its prompt prefix, so the receipt is prefilled once.
 public struct ReceiptFieldsTool: LocalTool {
     /// Taught company names and addresses; nil: none.
     public let memory: ReceiptFieldMemory?
@@ -17,7 +20,7 @@ public struct ReceiptFieldsTool: LocalTool {
 
     /// The fields, in answer order.
     public static let fieldNames = ["company", "date", "address", "total"]
-    /// The JSON schema every answer is generated under.
+    /// The JSON schema of the tool's result (and of whole-answer generation, see `system`).
     public static let resultSchema: JSONValue = [
         "type": "object", "required": ["company", "date", "address", "total"], "additionalProperties": false,
         "properties": ["company": ["type": "string"], "date": ["type": "string"],
@@ -32,7 +35,8 @@ public struct ReceiptFieldsTool: LocalTool {
                      "properties": ["text": ["type": "string", "description": "the receipt's OCR text, one line per text box"]]],
         resultSchema: resultSchema)
 
-    /// The instruction (system prompt) the model gets.
+    /// An instruction for generating all four fields at once (the benchmark's few-shot baseline;
+    /// the tool itself asks field by field, see `ReceiptPrompt`).
     public static let system = """
         You read the OCR text of a shop receipt and copy four fields exactly as they are printed.
         company: the name of the business that issued the receipt, usually on the first lines; not a person's name and not a heading such as TAX INVOICE.
@@ -42,25 +46,47 @@ public struct ReceiptFieldsTool: LocalTool {
         Use an empty string for a field that is not on the receipt. Answer with one JSON object only.
         """
 
-    /// Runs on the model, repairing or replacing its answer with the extractor's where needed.
+    /// Reads the receipt with the rules, then asks the model about the fields they are unsure of.
     public func run(_ args: JSONValue, model: (any LocalModelClient)?) async throws -> StepOutput {
         let text = args["text"]?.stringValue ?? ""
-        let request = LocalJSONRequest(system: Self.system, user: "Receipt OCR text:\n" + text, schema: Self.resultSchema, maxTokens: 200)
-        let call = try await ModelJSONCall.run(model, request)
-        let ruled = Self.ruled(text)
-        switch call.result {
-        case .failure(let reason):
-            let value = JSONValue.object(Self.fieldNames.map { ($0, .string(ruled[$0] ?? "")) })
-            return .local(value: remembered(value, text), model: model, call: call, fallback: reason, promptText: request.system + request.user)
-        case .success(let answer):
-            let (value, repaired) = Self.repair(answer, rules: ruled)
-            let reason = repaired.isEmpty ? nil : FallbackReason.invalidOutput("unusable \(repaired.joined(separator: ", ")); filled by rules")
-            return .local(value: remembered(value, text), model: model, call: call, fallback: reason, promptText: request.system + request.user)
+        let evidence = ReceiptEvidenceReader.read(text)
+        var answer = ReceiptAnswer(evidence: evidence, text: text)
+        if let memory {
+            for field in ReceiptFieldMemory.fieldNames {
+                if let recall = memory.recall(field, in: text) { answer.decide(field, recall.text, by: .memory) }
+            }
         }
-    }
-
-    private func remembered(_ value: JSONValue, _ text: String) -> JSONValue {
-        memory?.correcting(value, text: text).value ?? value
+        let unsure = Self.fieldNames.filter { answer.decisions[$0] == nil && evidence.fields[$0]?.isSure == false }
+        guard let model, !unsure.isEmpty else {
+            for field in unsure { answer.decide(field, evidence.fields[field]?.value ?? "", by: .rulesModelOff) }
+            return answer.output(model: nil, asked: unsure, fallback: model == nil && !unsure.isEmpty ? .modelOff : nil)
+        }
+        let document = ReceiptPrompt.document(text)
+        answer.note = document.note
+        var firstFailure: FallbackReason?
+        // One field after another: each call finds the receipt's prefix in the cache.
+        for field in unsure {
+            guard let found = evidence.fields[field] else { continue }
+            if found.candidates.count >= 2 {
+                let call = try await ModelChoiceCall.run(model, system: ReceiptPrompt.system, text: ReceiptPrompt.user(
+                    document: document.text, question: ReceiptPrompt.questions[field] ?? field, options: found.candidates),
+                    labels: found.candidates)
+                answer.account(call.usage, calls: call.calls)
+                switch call.result {
+                case .success(let choice): answer.decide(field, choice.label, by: .modelChoice)
+                case .failure(let reason): firstFailure = firstFailure ?? reason; answer.decide(field, found.value, by: .rulesAfterModel)
+                }
+            } else if found.value.isEmpty {
+                let generated = try await ReceiptFieldGeneration.run(model, field: field, document: document.text, receipt: text)
+                answer.account(generated.usage, calls: generated.calls)
+                switch generated.result {
+                case .success(let value): answer.decide(field, value.stringValue ?? "", by: .modelGeneration)
+                case .failure(let reason): firstFailure = firstFailure ?? reason; answer.decide(field, found.value, by: .rulesAfterModel)
+                }
+            }
+            // Otherwise the one candidate is the rules' own value: nothing to choose.
+        }
+        return answer.output(model: model, asked: unsure, fallback: firstFailure)
     }
 
     /// The model's answer with every unusable field (empty, a date or total that does not

@@ -69,21 +69,70 @@ enum ReceiptHeaderReader {
     }
 
     /// The address lines after `start`, joined with spaces.
-    static func address(_ lines: [String], from start: Int) -> String {
+    static func address(_ lines: [String], from start: Int) -> String { addressSpan(lines, from: start).text }
+
+    /// How an address span ended: what tells whether the rules can be sure of its extent.
+    enum AddressEnd: Equatable {
+        /// At a phone, tax, date or registration line right after the postcode line: a clean end.
+        case stopAfterPostcode
+        /// At a line after the postcode that is neither a stop nor a continuation (a branch
+        /// name, a site number): it may belong to the address.
+        case unclassifiedAfterPostcode
+        /// Without a postcode (a cut-off, or none printed).
+        case noPostcode
+    }
+
+    /// The address span: its text, the indices of its lines, and how it ended.
+    static func addressSpan(_ lines: [String], from start: Int) -> (text: String, lineIndices: [Int], end: AddressEnd) {
         var parts: [String] = []
+        var used: [Int] = []
         var afterPostcode = false
-        for raw in lines.dropFirst(max(start, 0)).prefix(8) {
+        let first = max(start, 0)
+        for (offset, raw) in lines.dropFirst(first).prefix(8).enumerated() {
             let line = addressPrefix.replacing(in: raw, with: "")
-            if dateLike.matches(line) { if parts.isEmpty { continue } else { break } }
-            if afterPostcode, let previous = parts.last, !previous.hasSuffix(","), !region.matches(line) { break }
-            if stop.matches(line) || phone.matches(line) { if parts.isEmpty { continue } else { break } }
+            if dateLike.matches(line) { if parts.isEmpty { continue } else { return (parts.joined(separator: " "), used, afterPostcode ? .stopAfterPostcode : .noPostcode) } }
+            if afterPostcode, let previous = parts.last, !previous.hasSuffix(","), !region.matches(line) {
+                let isStop = stop.matches(line) || phone.matches(line) || registration.matches(line) || !wordOrPostcode.matches(line)
+                return (parts.joined(separator: " "), used, isStop ? .stopAfterPostcode : .unclassifiedAfterPostcode)
+            }
+            if stop.matches(line) || phone.matches(line) {
+                if parts.isEmpty { continue }
+                return (parts.joined(separator: " "), used, afterPostcode ? .stopAfterPostcode : .noPostcode)
+            }
             if registration.matches(line) || !wordOrPostcode.matches(line) { continue }
             // Branch names and slogans come before the street line; an address starts with a number or street word.
             if parts.isEmpty && !addressWord.matches(line) && !digit.matches(line) { continue }
             parts.append(line)
+            used.append(first + offset)
             if postcode.matches(line) { afterPostcode = true }
         }
-        return parts.joined(separator: " ")
+        return (parts.joined(separator: " "), used, afterPostcode ? .stopAfterPostcode : .noPostcode)
+    }
+
+    /// Lines that could start an address or a company name: not a phone, registration, date or
+    /// stop line, with some letters or a postcode.
+    static func isSpanLine(_ raw: String) -> Bool {
+        let line = addressPrefix.replacing(in: raw, with: "")
+        return !dateLike.matches(line) && !stop.matches(line) && !phone.matches(line) && !registration.matches(line)
+            && wordOrPostcode.matches(line)
+    }
+
+    /// The cleaned address text of one line (an "ADDRESS:" prefix dropped).
+    static func addressText(_ raw: String) -> String { addressPrefix.replacing(in: raw, with: "") }
+
+    /// True when the name carries a trade word (RESTORAN, PERNIAGAAN, HARDWARE, ...).
+    static func hasTradeWord(_ name: String) -> Bool { tradeWord.matches(name) }
+
+    /// True when the line reads as part of an address (a street word, a house number, a postcode).
+    static func isAddressLine(_ line: String) -> Bool { addressWord.matches(line) && !legalSuffix.matches(line) }
+
+    /// True when the name carries a legal suffix (SDN BHD, ENTERPRISE, TRADING, ...).
+    static func hasLegalSuffix(_ name: String) -> Bool { legalSuffix.matches(name) }
+
+    /// Name lines near the top: the plausible ones among the first `limit` lines, cleaned.
+    static func nameLines(_ lines: [String], limit: Int = 8) -> [(index: Int, text: String)] {
+        lines.prefix(limit).enumerated().filter { isPlausibleName($0.element) && !phone.matches($0.element) }
+            .map { ($0.offset, clean($0.element)) }
     }
 
     private static func clean(_ line: String) -> String {

@@ -66,11 +66,20 @@ enum ReceiptTotalFinder {
     }
 
     /// The grand total, nil when the text has no amounts at all.
-    static func total(in lines: [String]) -> Double? {
+    static func total(in lines: [String]) -> Double? { assess(lines).total }
+
+    /// The grand total with how sure the rules are of it, and every amount that could be it.
+    ///
+    /// Sure: the best amount has a total label (GRAND TOTAL, TOTAL, AMOUNT DUE...) that no other
+    /// labelled amount of the same rank contradicts, or it is what cash tendered minus change
+    /// comes to. Unsure: labelled totals disagree, or no amount is labelled and the largest one
+    /// is a guess. The candidates are the amounts printed on the receipt, first the labelled ones.
+    static func assess(_ lines: [String]) -> (total: Double?, isSure: Bool, reason: String, candidates: [Double]) {
         let n = Double(max(lines.count, 1))
         var scores: [Double: Double] = [:]
         var cash: Double?
         var changeGiven: Double?
+        var labelled: [Double] = []
         for pair in pairs(lines) {
             let label = pair.label.uppercased()
             let isFinal = final.matches(label)
@@ -84,16 +93,39 @@ enum ReceiptTotalFinder {
             let position = Double(pair.line) / n
             if isFinal {
                 scores[value] = max(scores[value] ?? 0, 3 + position)
+                labelled.append(value)
             } else if (rounding.matches(label) && !adjustment.matches(label)) || inclusive.matches(label) {
                 scores[value] = max(scores[value] ?? 0, 2 + position)
+                labelled.append(value)
             }
         }
-        let everyAmount = lines.compactMap { amount(in: $0) }.map(abs)
+        let everyAmount = lines.compactMap { amount(in: $0) }.map(abs).filter { $0 >= 0.005 }
+        var candidates = labelled
+        candidates += everyAmount
+        var paidAgrees = false
         if let cash, let changeGiven, cash >= changeGiven {
             let paid = ((cash - changeGiven) * 100).rounded() / 100
-            if paid > 0, everyAmount.contains(where: { abs($0 - paid) < 0.005 }) { scores[paid, default: 0] += 2.5 }
+            if paid > 0, everyAmount.contains(where: { abs($0 - paid) < 0.005 }) {
+                scores[paid, default: 0] += 2.5
+                paidAgrees = true
+            }
         }
-        if let best = scores.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key < $1.key) }) { return best.key }
-        return everyAmount.max()
+        var seen = Set<Double>()
+        candidates = candidates.filter { seen.insert(($0 * 100).rounded()).inserted }
+        guard let best = scores.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key < $1.key) }) else {
+            return (everyAmount.max(), false, everyAmount.isEmpty ? "no amount on the receipt" : "no amount is labelled as the total; the largest is a guess",
+                    candidates)
+        }
+        if let cash, let changeGiven, paidAgrees, abs(cash - changeGiven - best.key) < 0.005 {
+            return (best.key, true, "cash tendered minus change comes to this printed amount", candidates)
+        }
+        // Another labelled amount of the same rank (final vs final, total vs total) contradicts it.
+        let rank = best.value.rounded(.down)
+        let rivals = scores.filter { $0.key != best.key && $0.value.rounded(.down) >= min(rank, 3) }
+        if rivals.isEmpty && !paidAgrees {
+            return (best.key, true, rank >= 3 ? "the one amount labelled as the final total" : "the one amount labelled TOTAL", candidates)
+        }
+        return (best.key, false, "labelled totals disagree (\(([best.key] + rivals.keys.sorted()).map { String(format: "%.2f", $0) }.joined(separator: ", ")))",
+                candidates)
     }
 }

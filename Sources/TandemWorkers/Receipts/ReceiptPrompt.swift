@@ -1,0 +1,55 @@
+import TandemOrchestrator
+
+/// The prompts of the receipt tools. The receipt comes first and the question last, with one
+/// system prompt for every tool, so all model calls about one receipt (each uncertain field,
+/// the line items) start with the same tokens and the runtime's prompt cache prefills the
+/// receipt once per record.
+public enum ReceiptPrompt {
+    /// The system prompt every receipt call shares.
+    public static let system = """
+        You read the OCR text of one shop receipt (one text box per line, as scanned) and answer a question about it. \
+        When options are given, answer with one of them exactly as written.
+        """
+
+    /// Lines of the receipt the model sees at most; longer receipts keep their first and last lines.
+    public static let maxLines = 120
+    /// Characters of one line the model sees at most.
+    public static let maxLineCharacters = 160
+
+    /// The receipt as the model sees it (bounded), and a note when it had to be cut.
+    public static func document(_ text: String) -> (text: String, note: String?) {
+        var lines = text.split(whereSeparator: \.isNewline).map { String($0.prefix(maxLineCharacters)) }
+        let count = lines.count
+        var note: String?
+        if count > maxLines {
+            let head = maxLines * 2 / 3
+            lines = Array(lines.prefix(head)) + ["[... \(count - maxLines) lines left out ...]"] + Array(lines.suffix(maxLines - head))
+            note = "the receipt has \(count) lines; the model saw the first \(head) and the last \(maxLines - head)"
+        }
+        return ("Receipt OCR text:\n" + lines.joined(separator: "\n") + "\n\n", note)
+    }
+
+    /// The user message: the receipt, then the question and its options.
+    public static func user(document: String, question: String, options: [String] = []) -> String {
+        guard !options.isEmpty else { return document + "Question: " + question }
+        return document + "Question: " + question + "\nOptions:\n" + options.map { "- " + $0 }.joined(separator: "\n")
+    }
+
+    /// The question for each receipt field, asked where the rules are unsure.
+    public static let questions: [String: String] = [
+        "company": "Which option is the name of the business that issued this receipt (not a slogan, a heading such as TAX INVOICE, or a person's name)?",
+        "date": "Which option is the date of the purchase?",
+        "address": "Which option is the business's address as printed, from its first line to its last, stopping before phone, fax, e-mail or tax numbers?",
+        "total": "Which option is the final amount the customer paid, after tax and rounding (not the subtotal, the cash tendered or the change)?",
+    ]
+
+    /// The instruction when a field has no candidate span and must be generated.
+    public static func generationQuestion(_ field: String) -> String {
+        switch field {
+        case "company": "What is the name of the business that issued this receipt? Answer with JSON {\"company\": ...}, copying it as printed."
+        case "address": "What is the business's address? Answer with JSON {\"address\": ...}, its lines joined with spaces, copied as printed."
+        case "date": "What is the purchase date? Answer with JSON {\"date\": ...}, as printed."
+        default: "What is the final amount paid? Answer with JSON {\"total\": ...}, as printed."
+        }
+    }
+}
