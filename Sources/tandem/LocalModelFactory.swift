@@ -48,6 +48,10 @@ private func loadRunModel(explicitPath: String?, config: TandemConfiguration, co
         return loaded.client
     }
     let path = explicitPath ?? RunCommand.defaultModel
+    if !FileManager.default.fileExists(atPath: path) {
+        throw LocalModelLoadError(description: "cannot load the local model: " + ModelManifest.missingHint(path)
+            + "\n  or run on the rule fallbacks with --no-local-model")
+    }
     do { return try EngineModelClient(modelPath: path, slots: slots, sharedKVPool: sharedKVPool) } catch {
         throw LocalModelLoadError(description: "cannot load the local model \(path): \(error)\n  \(hint)")
     }

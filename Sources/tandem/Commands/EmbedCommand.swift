@@ -46,6 +46,7 @@ enum EmbedCommand: Command {
         // Read, embed and write a batch at a time: memory stays flat on any input size.
         let reader = try TextBatchReader(path: input, textField: field)
         let output = try LineOutput(path: out)
+        guard FileManager.default.fileExists(atPath: modelPath) else { throw MissingModelError(description: ModelManifest.missingHint(modelPath)) }
         let engine = try EmbeddingEngine(model: LlamaModel.load(path: modelPath, backend: backend), pooling: pooling,
                                          maxTokensPerText: max(maxTokens, 1), threads: threads)
         let start = Date()

@@ -27,10 +27,16 @@ struct ModelOptions {
     }
 
     func loadModel() throws -> LlamaModel {
-        try LlamaModel.load(path: modelPath, backend: backend, gpuLayers: gpuLayers)
+        guard FileManager.default.fileExists(atPath: modelPath) else { throw MissingModelError(description: ModelManifest.missingHint(modelPath)) }
+        return try LlamaModel.load(path: modelPath, backend: backend, gpuLayers: gpuLayers)
     }
 
     func makeEngine() throws -> Engine {
         try Engine(model: loadModel(), parameters: context)
     }
+}
+
+/// A model file that is not there, with how to get it.
+struct MissingModelError: Error, CustomStringConvertible {
+    let description: String
 }
