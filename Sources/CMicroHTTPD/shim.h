@@ -9,6 +9,7 @@
 
 /// Starts a daemon on `address` with the handlers and limits Tandem's server sets; NULL on failure.
 static inline struct MHD_Daemon *tandem_mhd_start(unsigned int flags, const struct sockaddr *address,
+                                                  MHD_AcceptPolicyCallback accept_policy, void *accept_cls,
                                                   MHD_AccessHandlerCallback handler, void *handler_cls,
                                                   MHD_RequestCompletedCallback completed, void *completed_cls,
                                                   unsigned int connection_limit, size_t connection_memory_limit,
@@ -16,7 +17,7 @@ static inline struct MHD_Daemon *tandem_mhd_start(unsigned int flags, const stru
     uint16_t port = 0;
     if (address->sa_family == AF_INET) port = ntohs(((const struct sockaddr_in *)address)->sin_port);
     else if (address->sa_family == AF_INET6) port = ntohs(((const struct sockaddr_in6 *)address)->sin6_port);
-    return MHD_start_daemon(flags, port, NULL, NULL, handler, handler_cls,
+    return MHD_start_daemon(flags, port, accept_policy, accept_cls, handler, handler_cls,
                             MHD_OPTION_SOCK_ADDR, address,
                             MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls,
                             MHD_OPTION_CONNECTION_LIMIT, connection_limit,

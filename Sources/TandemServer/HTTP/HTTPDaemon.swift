@@ -7,8 +7,10 @@ import TandemCore
 /// reads each request in full and hands it to `handler` in its own Swift task.
 ///
 /// The C callbacks only move bytes and state into `HTTPExchange`; everything else happens in
-/// Swift tasks. libmicrohttpd refuses connections past `connectionLimit` (accepted, then closed
-/// at once) and closes idle ones after `idleTimeout`.
+/// Swift tasks. Connections past `limits.connections` are accepted and closed at once (refused),
+/// and idle ones are closed after `idleTimeoutSeconds`. libmicrohttpd's own limit is set above
+/// ours: at its limit it stops accepting, and new clients would wait in the kernel's backlog
+/// instead of being told no.
 final class HTTPDaemon: Sendable {
     /// Limits of the daemon.
     struct Limits: Sendable {
@@ -51,14 +53,16 @@ final class HTTPDaemon: Sendable {
         if address.isIPv6 { flags |= MHD_USE_IPv6.rawValue }
         let cls = Unmanaged.passUnretained(self).toOpaque()  // the daemon never outlives `self`
         let started: OpaquePointer? = address.withSocketAddress { sockaddr in
-            tandem_mhd_start(UInt32(flags), sockaddr, { cls, connection, url, method, _, upload, uploadSize, context in
+            tandem_mhd_start(UInt32(flags), sockaddr, { cls, _, _ in
+                Unmanaged<HTTPDaemon>.fromOpaque(cls!).takeUnretainedValue().admitsConnection ? .YES : .NO
+            }, cls, { cls, connection, url, method, _, upload, uploadSize, context in
                 let daemon = Unmanaged<HTTPDaemon>.fromOpaque(cls!).takeUnretainedValue()
                 return daemon.access(connection!, url: url!, method: method!, upload: upload, uploadSize: uploadSize!,
                                      context: context!) ? .YES : .NO
             }, cls, { cls, _, context, termination in
                 let daemon = Unmanaged<HTTPDaemon>.fromOpaque(cls!).takeUnretainedValue()
                 daemon.completed(context: context, ok: termination == .REQUEST_TERMINATED_COMPLETED_OK)
-            }, cls, UInt32(limits.connections), 64 * 1024, UInt32(limits.idleTimeoutSeconds), 1024)
+            }, cls, UInt32(limits.connections + 16), 64 * 1024, UInt32(limits.idleTimeoutSeconds), 1024)
         }
         guard let started else {
             throw .bindFailed(address: address.description, reason: String(cString: strerror(errno)))
@@ -102,6 +106,9 @@ final class HTTPDaemon: Sendable {
     }
 
     // MARK: libmicrohttpd callbacks (its thread)
+
+    /// Whether a new connection may stay: fewer than the limit are open.
+    private var admitsConnection: Bool { connectionCount < limits.connections }
 
     private func access(_ connection: OpaquePointer, url: UnsafePointer<CChar>, method: UnsafePointer<CChar>,
                         upload: UnsafePointer<CChar>?, uploadSize: UnsafeMutablePointer<Int>,
