@@ -17,6 +17,7 @@ public enum BenchCommandLine {
         "--max-tokens", "--clients", "--server-slots", "--slots", "--naive-items", "--port", "--max-sequences",
         "--npp", "--ntg", "--fixtures", "--config", "--limit", "--rows-out", "--train", "--accuracy-methods",
         "--taught-methods", "--folds", "--fewshot-rows", "--teach-rows", "--embed-texts", "--embed-clients", "--embed-rounds",
+        "--serve-rounds", "--flood", "--tandem",
     ]
     /// Options without a value.
     public static let flags = ["--quick", "--no-progress"]
@@ -39,6 +40,9 @@ public enum BenchCommandLine {
                       the cosine between the two sides' vectors
           accuracy    constrained local model vs keyword/regex baseline vs taught classifiers on a
                       fixture folder
+          serve       `tandem serve` vs llama-server over HTTP: the bulk workload streamed (items/s,
+                      latency and TTFT p50/p95), embeddings, and a flood of concurrent requests
+                      with 20% of clients hanging up mid-stream (answers, slots, memory after)
 
         general:
           -m, --model PATH        GGUF model (default: models/SmolLM2-135M-Instruct.Q4_1.gguf)
@@ -80,6 +84,11 @@ public enum BenchCommandLine {
                                   quick: 4)
           --embed-rounds N        alternating rounds of the three measurements; medians are
                                   reported (default: 3; quick: 1)
+        serve (also reads the bulk and embed options above):
+          --serve-rounds N        alternating bulk rounds per server (default: 3; quick: 1)
+          --flood N               concurrent requests in the flood check (default: 1000; quick: 20)
+          --tandem PATH           the tandem binary to serve with (default: the one beside
+                                  tandem-bench)
         accuracy:
           --fixtures DIR          fixture folder (default: $TANDEM_FIXTURES, else ../shared/fixtures)
           --config DIR            keyword rule files, <task>.keywords.json (default: config)
@@ -105,6 +114,7 @@ public enum BenchCommandLine {
         examples:
           tandem-bench --quick
           tandem-bench parity -p 512 -n 128 -r 5 --json parity.json
+          tandem-bench serve --json benchmarks/results/serve-cpu-$(date +%F).json
           tandem-bench accuracy --fixtures ../shared/fixtures --limit 100
           tandem-bench accuracy --accuracy-methods taught --train my-train-set --fixtures ../shared/fixtures
           tandem-bench --json benchmarks/results/cpu-$(date +%F).json --markdown benchmarks/results/cpu-$(date +%F).md
@@ -193,6 +203,9 @@ public enum BenchCommandLine {
         case "--embed-texts": o.embedTexts = try int(1...100_000)
         case "--embed-clients": o.embedClients = try int(1...256)
         case "--embed-rounds": o.embedRounds = try int(1...100)
+        case "--serve-rounds": o.serveRounds = try int(1...100)
+        case "--flood": o.serveFlood = try int(1...100_000)
+        case "--tandem": o.tandemBinary = v
         case "--fixtures": o.fixtures = v; o.fixturesExplicit = true
         case "--config": o.configDirectory = v
         case "--limit": o.limit = try int(1...1_000_000)
