@@ -8,6 +8,10 @@ import TandemCore
 /// must be alive with every slot free, nothing queued and its resident memory back near where it
 /// was before the flood.
 enum ServeFlood {
+    /// A flood request waits this long: on 2 busy cores the last of 1,000 waits many minutes in the
+    /// queue (a client timeout would count as a failure of the server).
+    static let floodTimeout = 7200.0
+
     /// Resident memory may end this much above the warm baseline (allocator caches, metrics).
     static let rssToleranceBytes = 32 * 1024 * 1024
 
@@ -94,7 +98,7 @@ enum ServeFlood {
                     group.addTask {
                         do {
                             let r = try await api.streamedChat(system: instruction, user: item, maxTokens: leaving ? 64 : maxTokens,
-                                                                      closeAfterFirstEvent: leaving)
+                                                               closeAfterFirstEvent: leaving, timeoutSeconds: floodTimeout)
                             let streamed = OpenAIEndpoint.streamedText(r.body)
                             outcomes.append(Outcome(item: index, leaving: leaving, status: r.status, text: streamed.text, done: streamed.done, error: nil))
                         } catch {

@@ -17,13 +17,15 @@ struct OpenAIEndpoint: Sendable {
 
     /// The raw exchange of a streamed chat completion; with `closeAfterFirstEvent` the client
     /// hangs up as soon as the first event arrives (a client that leaves mid-stream).
-    func streamedChat(system: String, user: String, maxTokens: Int, closeAfterFirstEvent: Bool = false) async throws -> LoopbackHTTP.Response {
+    func streamedChat(system: String, user: String, maxTokens: Int, closeAfterFirstEvent: Bool = false,
+                      timeoutSeconds: Double = 600) async throws -> LoopbackHTTP.Response {
         var body: JSONValue = [
             "messages": [["role": "system", "content": .string(system)], ["role": "user", "content": .string(user)]],
             "max_tokens": .number(Double(maxTokens)), "temperature": 0, "stream": true, "cache_prompt": true,
         ]
         if let model { body = body.setting("model", to: .string(model)) }
-        return try await LoopbackHTTP.post(port: port, path: "/v1/chat/completions", json: body, closeAfterFirstEvent: closeAfterFirstEvent)
+        return try await LoopbackHTTP.post(port: port, path: "/v1/chat/completions", json: body, timeoutSeconds: timeoutSeconds,
+                                           closeAfterFirstEvent: closeAfterFirstEvent)
     }
 
     /// `/v1/embeddings` for `texts` in one request; the vectors in input order.
