@@ -31,7 +31,8 @@ public enum BenchCommandLine {
         progress bar on stderr; --json writes every figure plus the machine, the llama.cpp build,
         the model's sha256 and the Tandem commit. Run release builds (swift build -c release).
 
-        suites (default: all of them; a suite that fails leaves the others' results intact):
+        suites (default: all of them, serve only when named with --quick; a suite that fails
+        leaves the others' results intact):
           parity      pp/tg tokens/s through Tandem's engine vs llama-bench, alternating
           prefix      TTFT for a long shared prefix: cold, warm (in memory), restored from disk
           bulk        N items via the batch scheduler vs a naive loop vs llama-server (-np K and -np 1)
@@ -51,7 +52,8 @@ public enum BenchCommandLine {
           --backend NAME          cpu, cuda or auto (default: auto)
           --gpu-layers N          layers to offload on CUDA (default: all)
           -t, --threads N         threads for both sides (default: all cores)
-          --quick                 ~1-minute smoke run with small sizes (figures not meaningful)
+          --quick                 smoke run with small sizes (figures not meaningful); without
+                                  named suites it skips serve (`tandem-bench serve --quick` runs it)
           --json FILE             write the full report as JSON (with a flat "headline" object)
           --markdown FILE         also write the markdown report to FILE
           --chart FILE            write the batched-throughput SVG chart (default: next to --json)
@@ -157,6 +159,10 @@ public enum BenchCommandLine {
         if !suites.isEmpty {
             o.suites = BenchSuite.allCases.filter(suites.contains)
             o.suitesExplicit = true
+        } else if o.quick {
+            // The serve suite starts four servers and floods one: about 1.5 CPU-minutes even at
+            // quick sizes, too long for the smoke run `make test` does; name it to run it.
+            o.suites = BenchSuite.allCases.filter { $0 != .serve }
         }
         for (name, value) in values { try apply(name, value, to: &o) }
         return o
