@@ -1,6 +1,7 @@
 // swift-tools-version: 6.0
 // Tandem: a local-first inference runtime over llama.cpp. No package dependencies:
-// C libraries come in through module maps (libllama from vendor-build/, libcurl from Debian).
+// C libraries come in through module maps (libllama from vendor-build/; libcurl, libyaml and
+// libmicrohttpd from Debian).
 import PackageDescription
 
 let package = Package(
@@ -20,6 +21,7 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CYaml", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
 
         // Shared value types with no C: ordered JSON, SHA-256, logging.
         .target(name: "TandemCore"),
@@ -41,10 +43,12 @@ let package = Package(
         // The domain on top of the orchestrator: receipt fields, line items, categories, labels,
         // entities, their rule-based fallbacks and the built-in functions.
         .target(name: "TandemWorkers", dependencies: ["TandemCore", "TandemOrchestrator", "TandemSandbox", "TandemMCP"]),
+        // `tandem serve`: the OpenAI-compatible HTTP API; the only importer of CMicroHTTPD.
+        .target(name: "TandemServer", dependencies: ["CMicroHTTPD", "TandemCore", "TandemRuntime", "TandemClassifier"]),
         .executableTarget(name: "tandem",
                           dependencies: ["TandemCore", "TandemRuntime", "TandemOrchestrator", "TandemCloud",
                                          "TandemSandbox", "TandemMCP", "TandemBench", "TandemConfig", "TandemPlanner", "TandemClassifier",
-                                         "TandemWorkers"]),
+                                         "TandemWorkers", "TandemServer"]),
         // Benchmarks: parity with llama.cpp's tools, prefix reuse, bulk throughput, accuracy.
         // `tandem-bench` and `tandem bench` run the same code.
         .target(name: "TandemBench", dependencies: ["TandemCore", "TandemRuntime", "TandemOrchestrator", "TandemClassifier", "TandemWorkers"],
@@ -67,6 +71,8 @@ let package = Package(
         .testTarget(name: "TandemClassifierTests", dependencies: ["TandemClassifier", "TandemRuntime", "TandemCore", "TandemTestSupport"]),
         .testTarget(name: "TandemBenchTests", dependencies: ["TandemBench", "TandemClassifier", "TandemWorkers"],
                     path: "benchmarks/Tests/TandemBenchTests"),
+        .testTarget(name: "TandemServerTests", dependencies: ["TandemCloud", "TandemCore", "TandemTestSupport"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "TandemOrchestratorTests",
                     dependencies: ["TandemOrchestrator", "TandemWorkers", "TandemRuntime", "TandemCore", "TandemSandbox", "TandemMCP",
                                    "TandemTestSupport"]),

@@ -20,8 +20,10 @@ command -v ninja >/dev/null || need+=(ninja-build)
 command -v pkg-config >/dev/null || need+=(pkg-config)
 [ -f /usr/include/x86_64-linux-gnu/curl/curl.h ] || [ -f /usr/include/curl/curl.h ] || need+=(libcurl4-openssl-dev)
 command -v c++ >/dev/null || need+=(g++)
-# Not llama.cpp's, but Tandem's own build needs it (tandem.yaml through libyaml).
+# Not llama.cpp's, but Tandem's own build needs them (tandem.yaml through libyaml, `tandem serve`
+# through libmicrohttpd).
 [ -f /usr/include/yaml.h ] || need+=(libyaml-dev)
+[ -f /usr/include/microhttpd.h ] || need+=(libmicrohttpd-dev)
 if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         log "installing ${need[*]}"

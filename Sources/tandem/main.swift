@@ -8,7 +8,8 @@ OpenMPSpinTuning.applyByReexecuting()
 /// Every subcommand, in `tandem --help` order.
 let commands: [any Command.Type] = [
     InfoCommand.self, GenerateCommand.self, ChatCommand.self, RunCommand.self, PlanCommand.self, MCPCommand.self,
-    CostCommand.self, ModelsCommand.self, EmbedCommand.self, TeachCommand.self, ClassifyCommand.self, AskCommand.self, StatusCommand.self, ConfigCommand.self, BenchCommand.self,
+    CostCommand.self, ModelsCommand.self, EmbedCommand.self, ServeCommand.self, TeachCommand.self, ClassifyCommand.self, AskCommand.self,
+    StatusCommand.self, ConfigCommand.self, BenchCommand.self,
 ]
 
 let usage = """

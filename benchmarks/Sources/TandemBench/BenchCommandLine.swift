@@ -17,6 +17,7 @@ public enum BenchCommandLine {
         "--max-tokens", "--clients", "--server-slots", "--slots", "--naive-items", "--port", "--max-sequences",
         "--npp", "--ntg", "--fixtures", "--config", "--limit", "--rows-out", "--train", "--accuracy-methods",
         "--taught-methods", "--folds", "--fewshot-rows", "--teach-rows", "--embed-texts", "--embed-clients", "--embed-rounds",
+        "--serve-rounds", "--flood", "--tandem",
     ]
     /// Options without a value.
     public static let flags = ["--quick", "--no-progress"]
@@ -30,7 +31,8 @@ public enum BenchCommandLine {
         progress bar on stderr; --json writes every figure plus the machine, the llama.cpp build,
         the model's sha256 and the Tandem commit. Run release builds (swift build -c release).
 
-        suites (default: all of them; a suite that fails leaves the others' results intact):
+        suites (default: all of them, serve only when named with --quick; a suite that fails
+        leaves the others' results intact):
           parity      pp/tg tokens/s through Tandem's engine vs llama-bench, alternating
           prefix      TTFT for a long shared prefix: cold, warm (in memory), restored from disk
           bulk        N items via the batch scheduler vs a naive loop vs llama-server (-np K and -np 1)
@@ -39,6 +41,9 @@ public enum BenchCommandLine {
                       the cosine between the two sides' vectors
           accuracy    constrained local model vs keyword/regex baseline vs taught classifiers on a
                       fixture folder
+          serve       `tandem serve` vs llama-server over HTTP: the bulk workload streamed (items/s,
+                      latency and TTFT p50/p95), embeddings, and a flood of concurrent requests
+                      with 20% of clients hanging up mid-stream (answers, slots, memory after)
 
         general:
           -m, --model PATH        GGUF model (default: models/SmolLM2-135M-Instruct.Q4_1.gguf)
@@ -47,7 +52,8 @@ public enum BenchCommandLine {
           --backend NAME          cpu, cuda or auto (default: auto)
           --gpu-layers N          layers to offload on CUDA (default: all)
           -t, --threads N         threads for both sides (default: all cores)
-          --quick                 ~1-minute smoke run with small sizes (figures not meaningful)
+          --quick                 smoke run with small sizes (figures not meaningful); without
+                                  named suites it skips serve (`tandem-bench serve --quick` runs it)
           --json FILE             write the full report as JSON (with a flat "headline" object)
           --markdown FILE         also write the markdown report to FILE
           --chart FILE            write the batched-throughput SVG chart (default: next to --json)
@@ -80,6 +86,11 @@ public enum BenchCommandLine {
                                   quick: 4)
           --embed-rounds N        alternating rounds of the three measurements; medians are
                                   reported (default: 3; quick: 1)
+        serve (also reads the bulk and embed options above):
+          --serve-rounds N        alternating bulk rounds per server (default: 3; quick: 1)
+          --flood N               concurrent requests in the flood check (default: 1000; quick: 20)
+          --tandem PATH           the tandem binary to serve with (default: the one beside
+                                  tandem-bench)
         accuracy:
           --fixtures DIR          fixture folder (default: $TANDEM_FIXTURES, else ../shared/fixtures)
           --config DIR            keyword rule files, <task>.keywords.json (default: config)
@@ -105,6 +116,7 @@ public enum BenchCommandLine {
         examples:
           tandem-bench --quick
           tandem-bench parity -p 512 -n 128 -r 5 --json parity.json
+          tandem-bench serve --json benchmarks/results/serve-cpu-$(date +%F).json
           tandem-bench accuracy --fixtures ../shared/fixtures --limit 100
           tandem-bench accuracy --accuracy-methods taught --train my-train-set --fixtures ../shared/fixtures
           tandem-bench --json benchmarks/results/cpu-$(date +%F).json --markdown benchmarks/results/cpu-$(date +%F).md
@@ -147,6 +159,10 @@ public enum BenchCommandLine {
         if !suites.isEmpty {
             o.suites = BenchSuite.allCases.filter(suites.contains)
             o.suitesExplicit = true
+        } else if o.quick {
+            // The serve suite starts four servers and floods one: about 1.5 CPU-minutes even at
+            // quick sizes, too long for the smoke run `make test` does; name it to run it.
+            o.suites = BenchSuite.allCases.filter { $0 != .serve }
         }
         for (name, value) in values { try apply(name, value, to: &o) }
         return o
@@ -193,6 +209,9 @@ public enum BenchCommandLine {
         case "--embed-texts": o.embedTexts = try int(1...100_000)
         case "--embed-clients": o.embedClients = try int(1...256)
         case "--embed-rounds": o.embedRounds = try int(1...100)
+        case "--serve-rounds": o.serveRounds = try int(1...100)
+        case "--flood": o.serveFlood = try int(1...100_000)
+        case "--tandem": o.tandemBinary = v
         case "--fixtures": o.fixtures = v; o.fixturesExplicit = true
         case "--config": o.configDirectory = v
         case "--limit": o.limit = try int(1...1_000_000)

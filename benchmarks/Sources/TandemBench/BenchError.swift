@@ -45,7 +45,7 @@ enum BenchError: Error, Sendable, CustomStringConvertible, Equatable {
         case .serverNotReady(let p, let s, let log):
             "llama-server on 127.0.0.1:\(p) was not ready after \(Int(s)) s; its log ends with:\n\(log)"
         case .http(let r):
-            "HTTP request to the local llama-server failed: \(r)"
+            "HTTP request to the local server (llama-server or tandem serve) failed: \(r)"
         case .fixturesMissing(let d):
             "fixture folder \(d) does not exist; pass --fixtures DIR (e.g. ../shared/fixtures)"
         case .fixturesEmpty(let d, let expected):

@@ -68,6 +68,7 @@ public enum BenchMain {
                 case .batched: try await BatchedSuite.run(context, &report)
                 case .embed: try await EmbedSuite.run(context, &report)
                 case .accuracy: try await AccuracySuite.run(context, &report)
+                case .serve: try await ServeSuite.run(context, &report)
                 }
             } catch {
                 report.fail(String(describing: error))

@@ -15,6 +15,8 @@ enum BenchSuite: String, Sendable, CaseIterable {
     case embed
     /// Constrained local model vs keyword baseline vs taught classifiers on the fixture tasks.
     case accuracy
+    /// `tandem serve` vs `llama-server` over HTTP: bulk, embeddings, a flood with disconnects.
+    case serve
 }
 
 /// Everything a bench run is configured by; `BenchCommandLine` fills it from arguments.
@@ -64,6 +66,12 @@ struct BenchOptions: Sendable {
     var embedClients = 16
     var embedRounds = 3
 
+    // serve
+    var serveRounds = 3
+    var serveFlood = 1000
+    /// The `tandem` binary the serve suite starts (default: beside the bench's own executable).
+    var tandemBinary: String?
+
     // accuracy
     var fixtures: String?
     var fixturesExplicit = false
@@ -87,6 +95,7 @@ struct BenchOptions: Sendable {
         bulkItems = 8; bulkPrefixTokens = 256; bulkClients = 4; serverSlots = 4; tandemSlots = 4; naiveItems = 2
         maxSequences = 4; batchedPrompt = 32; batchedGenerated = 16
         embedTexts = 32; embedClients = 4; embedRounds = 1
+        serveRounds = 1; serveFlood = 20
         limit = 4
         accuracy.teachRowLimit = 200
     }

@@ -20,20 +20,27 @@ enum LoopbackHTTP {
         try await exchange(port: port, head: "GET \(path) HTTP/1.1", body: nil, timeoutSeconds: timeoutSeconds)
     }
 
-    static func post(port: Int, path: String, json: JSONValue, timeoutSeconds: Double = 600) async throws -> Response {
+    /// With `closeAfterFirstEvent`, the client closes the connection once the first server-sent
+    /// event has arrived and returns what it has (a client that leaves mid-stream).
+    static func post(port: Int, path: String, json: JSONValue, timeoutSeconds: Double = 600,
+                     closeAfterFirstEvent: Bool = false) async throws -> Response {
         try await exchange(port: port, head: "POST \(path) HTTP/1.1", body: Array(JSONWriter.compact(json).utf8),
-                           timeoutSeconds: timeoutSeconds)
+                           timeoutSeconds: timeoutSeconds, closeAfterFirstEvent: closeAfterFirstEvent)
     }
 
-    private static func exchange(port: Int, head: String, body: [UInt8]?, timeoutSeconds: Double) async throws -> Response {
+    private static func exchange(port: Int, head: String, body: [UInt8]?, timeoutSeconds: Double,
+                                 closeAfterFirstEvent: Bool = false) async throws -> Response {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(with: Result { try blockingExchange(port: port, head: head, body: body, timeoutSeconds: timeoutSeconds) })
+                continuation.resume(with: Result {
+                    try blockingExchange(port: port, head: head, body: body, timeoutSeconds: timeoutSeconds, closeAfterFirstEvent: closeAfterFirstEvent)
+                })
             }
         }
     }
 
-    private static func blockingExchange(port: Int, head: String, body: [UInt8]?, timeoutSeconds: Double) throws -> Response {
+    private static func blockingExchange(port: Int, head: String, body: [UInt8]?, timeoutSeconds: Double,
+                                         closeAfterFirstEvent: Bool) throws -> Response {
         let fd = try LoopbackSocket.connect(port: port, timeoutSeconds: timeoutSeconds)
         defer { close(fd) }
         var request = "\(head)\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
@@ -56,7 +63,10 @@ enum LoopbackHTTP {
             if n == 0 { break }
             guard n > 0 else { throw BenchError.http("receive: \(String(cString: strerror(errno))) after \(String(format: "%.1f", elapsed())) s") }
             received += buffer[0..<n]
-            if firstEvent == nil, contains(received, marker) { firstEvent = elapsed() }
+            if firstEvent == nil, contains(received, marker) {
+                firstEvent = elapsed()
+                if closeAfterFirstEvent { break }
+            }
         }
         let total = elapsed()
         return try parse(received, firstEvent: firstEvent, total: total)
