@@ -69,19 +69,21 @@ public struct LineItemsTool: LocalTool {
                 .first { !$0.isEmpty && !upper.contains($0.uppercased().prefix(12)) }
             return invented.map { "item '\($0.prefix(40))' is not on the receipt" }
         }
+        var output: StepOutput
         switch call.result {
         case .success(let value):
             // Keep the model's list unless the rules' adds up to the total more closely.
             let modelGap = Self.gap(value["items"]?.arrayValue?.compactMap { $0["amount"]?.doubleValue } ?? [], total: total)
             if let ruledGap, !ruled.isEmpty, ruledGap < (modelGap ?? .infinity) {
-                return Self.output(ruledValue, decision: .rules, model: model, call: call, fallback: nil, prompt: request.system + request.user)
+                output = Self.output(ruledValue, decision: .rules, model: model, call: call, fallback: nil, prompt: request.system + request.user)
+            } else {
+                output = Self.output(value, decision: .modelGeneration, model: model, call: call, fallback: nil, prompt: request.system + request.user)
             }
-            var output = Self.output(value, decision: .modelGeneration, model: model, call: call, fallback: nil, prompt: request.system + request.user)
-            output.note = document.note
-            return output
         case .failure(let reason):
-            return Self.output(ruledValue, decision: .rulesAfterModel, model: model, call: call, fallback: reason, prompt: request.system + request.user)
+            output = Self.output(ruledValue, decision: .rulesAfterModel, model: model, call: call, fallback: reason, prompt: request.system + request.user)
         }
+        output.note = document.note
+        return output
     }
 
     /// The question the model gets after the receipt.

@@ -5,7 +5,7 @@ import TandemOrchestrator
 /// A receipt field the model writes itself, when the receipt offers no span to choose from. The
 /// value must be grounded in the receipt (a total printed on it, a date that parses, a name or
 /// address whose words are on it), or the rules' empty answer stands.
-enum ReceiptFieldGeneration {
+public enum ReceiptFieldGeneration {
     static func run(_ model: any LocalModelClient, field: String, document: String, receipt: String) async throws -> ModelJSONCall {
         let schema: JSONValue = ["type": "object", "required": [.string(field)], "additionalProperties": false,
                                  "properties": [field: ["type": "string", "maxLength": 160]]]
@@ -24,7 +24,7 @@ enum ReceiptFieldGeneration {
     }
 
     /// True when `value` can be read off the receipt.
-    static func isGrounded(_ value: String, field: String, in receipt: String) -> Bool {
+    public static func isGrounded(_ value: String, field: String, in receipt: String) -> Bool {
         guard !value.isEmpty else { return false }
         switch field {
         case "total":

@@ -68,15 +68,17 @@ public struct ReceiptFieldsTool: LocalTool {
         for field in unsure {
             guard let found = evidence.fields[field] else { continue }
             if found.candidates.count >= 2 {
+                let options = Array(found.candidates.prefix(ReceiptPrompt.maxOptions))
+                let letters = ReceiptPrompt.letters(options.count)
                 let call = try await ModelChoiceCall.run(model, system: ReceiptPrompt.system, text: ReceiptPrompt.user(
-                    document: document.text, question: ReceiptPrompt.questions[field] ?? field, options: found.candidates),
-                    labels: found.candidates)
+                    document: document.text, question: ReceiptPrompt.questions[field] ?? field, options: options), labels: letters)
                 answer.account(call.usage, calls: call.calls)
                 switch call.result {
-                case .success(let choice): answer.decide(field, choice.label, by: .modelChoice)
+                case .success(let choice):
+                    answer.decide(field, options[letters.firstIndex(of: choice.label) ?? 0], by: .modelChoice)
                 case .failure(let reason): firstFailure = firstFailure ?? reason; answer.decide(field, found.value, by: .rulesAfterModel)
                 }
-            } else if found.value.isEmpty {
+            } else if found.value.isEmpty && Self.hasText(text) {
                 let generated = try await ReceiptFieldGeneration.run(model, field: field, document: document.text, receipt: text)
                 answer.account(generated.usage, calls: generated.calls)
                 switch generated.result {
@@ -88,6 +90,9 @@ public struct ReceiptFieldsTool: LocalTool {
         }
         return answer.output(model: model, asked: unsure, fallback: firstFailure)
     }
+
+    /// True when the receipt has something to read (an empty one is not worth a model call).
+    static func hasText(_ text: String) -> Bool { text.contains { $0.isLetter || $0.isNumber } }
 
     /// The model's answer with every unusable field (empty, a date or total that does not
     /// parse) replaced by the rules' value; also names the replaced fields.

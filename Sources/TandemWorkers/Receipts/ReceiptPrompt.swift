@@ -8,7 +8,7 @@ public enum ReceiptPrompt {
     /// The system prompt every receipt call shares.
     public static let system = """
         You read the OCR text of one shop receipt (one text box per line, as scanned) and answer a question about it. \
-        When options are given, answer with one of them exactly as written.
+        When lettered options are given, answer with the letter of the right one.
         """
 
     /// Lines of the receipt the model sees at most; longer receipts keep their first and last lines.
@@ -29,10 +29,21 @@ public enum ReceiptPrompt {
         return ("Receipt OCR text:\n" + lines.joined(separator: "\n") + "\n\n", note)
     }
 
-    /// The user message: the receipt, then the question and its options.
+    /// Most options one question offers.
+    public static let maxOptions = 12
+
+    /// The option letters, A, B, C... (one token each in common vocabularies: a choice is one
+    /// decode step, and the model weighs whole options against each other instead of spelling
+    /// one out token by token, which decides an amount by its first digit).
+    public static func letters(_ count: Int) -> [String] {
+        (0..<min(count, maxOptions)).map { String(UnicodeScalar(UInt8(65 + $0))) }
+    }
+
+    /// The user message: the receipt, then the question and its lettered options.
     public static func user(document: String, question: String, options: [String] = []) -> String {
         guard !options.isEmpty else { return document + "Question: " + question }
-        return document + "Question: " + question + "\nOptions:\n" + options.map { "- " + $0 }.joined(separator: "\n")
+        let listed = zip(letters(options.count), options).map { "\($0)) \($1)" }.joined(separator: "\n")
+        return document + "Question: " + question + "\nOptions:\n" + listed + "\nAnswer with the option's letter."
     }
 
     /// The question for each receipt field, asked where the rules are unsure.
