@@ -138,6 +138,10 @@ public struct CodeRunner: Sendable {
         let exitStatus = status.shellCode
         var reason = stop.withLock { $0 }
         if reason == nil { reason = Self.limitReason(exitStatus: exitStatus, stderr: stderrText) }
+        // The in-sandbox `timeout` backstop (wall limit + 3 s) kills with SIGKILL when this
+        // process's own timer runs late, as on a machine so loaded that the timer task waits
+        // seconds for a thread: that is still the wall-clock limit, not an unexplained kill.
+        if reason == nil, exitStatus == 128 + SIGKILL, duration >= wallTimeout { reason = .timeout }
         return CodeRunResult(exitStatus: exitStatus, stdout: String(decoding: out.bytes, as: UTF8.self), stderr: stderrText,
                              stdoutTruncated: out.truncated, stderrTruncated: err.truncated,
                              duration: duration, stopReason: reason)

@@ -58,7 +58,7 @@ final class FaultServer {
     func requestCount(_ url: String) async throws -> Int {
         let path = url.replacingOccurrences(of: "http://127.0.0.1:\(port)", with: "")
         let response = try await CloudHTTPClient(retry: RetryPolicy(maxRetries: 0))
-            .send(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/__count\(path)", timeout: .seconds(5)))
+            .send(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/__count\(path)", timeout: .seconds(300)))  // far past any load
         return try JSONParser.parse(bytes: response.body)["count"]?.intValue ?? -1
     }
 

@@ -4,20 +4,18 @@ import TandemCloud
 import TandemCore
 
 /// Offline mode refuses non-loopback hosts before any connection and still allows loopback.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(20)))  // a hang guard only: seconds when quiet
 struct OfflineModeTests {
     @Test(arguments: CloudProvider.allCases)
     func nonLoopbackHostIsRefusedBeforeConnecting(provider: CloudProvider) async throws {
         let config = CloudModelConfig(provider: provider, model: "m", baseURL: "https://api.example.invalid", apiKeyVariable: .some(nil))
-        let (error, seconds) = await timed {
-            await cloudError { try await faultClient(config, egress: EgressPolicy(offline: true))
-                .completeJSON(system: "s", user: "u", schema: answerSchema, schemaName: "answer") }
-        }
-        // A DNS lookup of a .invalid name would fail with a resolve error instead; this one never got that far.
+        let error = await cloudError { try await faultClient(config, egress: EgressPolicy(offline: true))
+            .completeJSON(system: "s", user: "u", schema: answerSchema, schemaName: "answer") }
+        // A DNS lookup of a .invalid name would fail with a resolve error instead; this one never got
+        // that far (the error is the proof, not the elapsed time, which a loaded machine stretches).
         #expect(error == .offlineBlocked(host: "api.example.invalid"))
         #expect(error?.description.contains("api.example.invalid") == true)
         #expect(error?.description.contains("TANDEM_OFFLINE") == true)
-        #expect(seconds < 0.5)
     }
 
     @Test func processWideSwitchAppliesToPermissivePolicies() throws {

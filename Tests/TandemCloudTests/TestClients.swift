@@ -2,8 +2,10 @@ import Foundation
 import TandemCloud
 import TandemCore
 
-/// A config for the fault server: short timeouts and the given retry counts.
-func faultConfig(_ provider: CloudProvider, _ baseURL: String, keyVariable: String? = nil, timeout: Duration = .seconds(5),
+/// A config for the fault server with the given retry counts. The default timeout is far past any
+/// load (no test's subject is how fast the local fault server answers); the timeout tests pass their
+/// own against the `slow` scenario, which never answers.
+func faultConfig(_ provider: CloudProvider, _ baseURL: String, keyVariable: String? = nil, timeout: Duration = .seconds(300),
                  maxRetries: Int = 2, outputRetries: Int = 1, stream: Bool = false) -> CloudModelConfig {
     CloudModelConfig(provider: provider, model: "fault-model", baseURL: baseURL, apiKeyVariable: .some(keyVariable),
                      timeout: timeout, maxRetries: maxRetries, outputRetries: outputRetries, maxTokens: 64, stream: stream)

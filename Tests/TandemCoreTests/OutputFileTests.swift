@@ -23,7 +23,7 @@ import TandemCore
         }
         reader.start()
         try OutputFile.write("{\"ok\":true}\n", to: fifo)
-        let deadline = Date().addingTimeInterval(10)
+        let deadline = Date().addingTimeInterval(600)  // a bound for a hang only: the loop ends when the text arrives
         while received.get() == nil && Date() < deadline { usleep(10_000) }
         #expect(received.get() == "{\"ok\":true}\n")
         var info = stat()

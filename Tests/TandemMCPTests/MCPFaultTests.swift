@@ -17,8 +17,8 @@ import TandemMCP
     }
 
     @Test func responseWithAnUnknownIDIsRejected() async throws {
-        let client = try await MCPTestSupport.started(try MCPTestSupport.fixture("wrong-id", timeout: .seconds(60)))
-        let started = ContinuousClock.now
+        // The error itself is the proof: a response left to the timeout would throw .timeout instead.
+        let client = try await MCPTestSupport.started(try MCPTestSupport.fixture("wrong-id"))
         do {
             _ = try await client.callTool("echo")
             Issue.record("a response with the wrong id was accepted")
@@ -26,7 +26,6 @@ import TandemMCP
             guard case .unexpectedResponseID(let server, let id) = error else { Issue.record("\(error)"); return }
             #expect(server == "fixture" && Int(id)! > 1000)
         }
-        #expect(ContinuousClock.now - started < .seconds(30))  // rejected at once, not left to the 60 s timeout
         await client.shutdown()
     }
 
@@ -46,11 +45,10 @@ import TandemMCP
 
     @Test func timeoutSendsCancelledNotification() async throws {
         let client = try await MCPTestSupport.started(try MCPTestSupport.fixture("silent"))
-        let started = ContinuousClock.now
+        // `silent` never answers, so only the 500 ms timeout can end the call (the config's own is 600 s).
         await #expect(throws: MCPError.timeout(server: "fixture", method: "tools/call", after: .milliseconds(500))) {
             try await client.callTool("echo", timeout: .milliseconds(500))
         }
-        #expect(ContinuousClock.now - started < .seconds(10))
         // The server saw the cancellation (it reports it on stderr, which the client captures).
         #expect(await MCPTestSupport.eventually { await client.recentStderr.contains { $0.contains("cancelled 2 (timed out)") } })
         #expect(await client.isAlive)  // a slow tool does not break the connection

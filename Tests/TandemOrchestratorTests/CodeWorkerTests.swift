@@ -10,8 +10,12 @@ import TandemTestSupport
 @Suite struct CodeWorkerTests {
     static let noBubblewrap: Comment = "bubblewrap (bwrap) is not installed; `make test` installs it (Tests/Fixtures/setup-tools.sh)"
 
+    /// The standard limits but a wall clock far past any load: a python start-up on a saturated
+    /// machine is slow, and no test here is about the timeout (`TandemSandboxTests` checks it).
+    static let patient: SandboxLimits = { var limits = SandboxLimits.standard; limits.wallTimeout = .seconds(600); return limits }()
+
     /// The functions registry (`echo`, `add`, ...) plus a code worker.
-    func registry(_ worker: CodeWorker = CodeWorker()) throws -> WorkerRegistry {
+    func registry(_ worker: CodeWorker = CodeWorker(isolation: .bubblewrap, limits: patient)) throws -> WorkerRegistry {
         var registry = try faultRegistry()
         registry.register(worker)
         return registry
@@ -66,7 +70,7 @@ import TandemTestSupport
         let warnings = Mutex<[String]>([])
         let sink = Log.addSink { level, text in if level == .warning { warnings.withLock { $0.append(text) } } }
         defer { Log.removeSink(sink) }
-        let registry = try registry(CodeWorker(isolation: .unsafeNoSandbox))
+        let registry = try registry(CodeWorker(isolation: .unsafeNoSandbox, limits: Self.patient))
         let result = await DAGExecutor(registry: registry).run(try compile(planText(Self.connectPlan), registry),
                                                               inputs: ["port": .number(Double(listener.port))])
         #expect(result.result("call") == ["reached": true], "\(result.traces.map(\.json))")
@@ -113,7 +117,7 @@ import TandemTestSupport
             "args": ["source": """
                 import json, socket, sys
                 port = json.load(sys.stdin)["port"]
-                socket.create_connection(("127.0.0.1", port), timeout=5).close()
+                socket.create_connection(("127.0.0.1", port), timeout=120).close()
                 print(json.dumps({"reached": True}))
                 """, "input": ["port": "{{input:port}}"]],
             "fallback": ["kind": "function", "tool": "echo", "args": ["reached": false]],

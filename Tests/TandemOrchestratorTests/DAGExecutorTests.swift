@@ -30,8 +30,9 @@ import TandemOrchestrator
         let registry: WorkerRegistry
         init() throws { registry = try faultRegistry() }
 
-        func tracked(_ n: Int, ms: Int, maxConcurrency: Int) async throws -> (RunResult, Int) {
-            let steps = (0..<n).map { #"{"id": "s\#($0)", "kind": "function", "tool": "track", "args": {"ms": \#(ms)}}"# }
+        /// `n` steps that each wait for `rendezvous` of them to be in flight, then hold on `ms` more.
+        func tracked(_ n: Int, ms: Int, rendezvous: Int, maxConcurrency: Int) async throws -> (RunResult, Int) {
+            let steps = (0..<n).map { #"{"id": "s\#($0)", "kind": "function", "tool": "track", "args": {"ms": \#(ms), "await": \#(rendezvous)}}"# }
             let compiled = try compile(#"{"version": 1, "steps": [\#(steps.joined(separator: ","))]}"#, registry)
             InFlight.shared.reset()
             let result = await DAGExecutor(registry: registry, options: ExecutionOptions(maxConcurrency: maxConcurrency)).run(compiled)
@@ -39,13 +40,14 @@ import TandemOrchestrator
         }
 
         @Test func independentStepsRunInParallel() async throws {
-            let (result, peak) = try await tracked(4, ms: 500, maxConcurrency: 4)
+            let (result, peak) = try await tracked(4, ms: 0, rendezvous: 4, maxConcurrency: 4)
             #expect(result.isComplete)
             #expect(peak == 4, "only \(peak) of 4 independent steps ran at once")
         }
 
         @Test func concurrencyIsBounded() async throws {
-            let (result, peak) = try await tracked(4, ms: 50, maxConcurrency: 2)
+            // Two meet, then hold on: an unbounded executor would have let the other two in meanwhile.
+            let (result, peak) = try await tracked(4, ms: 50, rendezvous: 2, maxConcurrency: 2)
             #expect(result.isComplete)
             #expect(peak == 2)
         }
@@ -53,7 +55,7 @@ import TandemOrchestrator
         @Test func mapFansOutConcurrentlyAndKeepsOrder() async throws {
             let compiled = try compile("""
                 {"version": 1, "inputs": {"xs": {"type": "array", "items": {"type": "number"}}},
-                 "steps": [{"id": "slow", "kind": "function", "tool": "track", "args": {"ms": 500}, "map": "{{input:xs}}"},
+                 "steps": [{"id": "slow", "kind": "function", "tool": "track", "args": {"ms": 0, "await": 8}, "map": "{{input:xs}}"},
                            {"id": "plus", "kind": "function", "tool": "add", "args": {"a": "{{item}}", "b": 100}, "map": "{{input:xs}}"}]}
                 """, registry)
             InFlight.shared.reset()
@@ -73,7 +75,7 @@ import TandemOrchestrator
               {"id": "fine", "kind": "function", "tool": "sleep", "args": {"ms": 50}},
               {"id": "fine2", "kind": "function", "tool": "add", "args": {"a": 1, "b": 1}}]}
             """)
-        // The hung worker holds on for 60 s; the run returning before any hang call ran to its end
+        // The hung worker holds on for a day; the run returning before any hang call ran to its end
         // shows nothing waited for it. (The call may not even have started yet on a starved machine.)
         #expect(HungWorkers.shared.finishedCalls == 0, "the run waited for a worker that ignores cancellation")
         #expect(result.trace("stuck")?.status == .failed)

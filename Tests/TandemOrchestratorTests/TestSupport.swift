@@ -19,15 +19,17 @@ func faultRegistry(extraFunctions: (inout FunctionRegistry) throws -> Void = { _
         try await Task.sleep(for: .milliseconds(args["ms"]?.intValue ?? 0))
         return ["slept": args["ms"] ?? 0]
     }
-    try functions.register(name: "hang", description: "hangs for 60 s and ignores cancellation (fault injection)", args: any, result: any) { _ in
+    try functions.register(name: "hang", description: "hangs for a day and ignores cancellation (fault injection)", args: any, result: any) { _ in
         // A cancelled task's sleep returns at once; a detached task's does not, so this call is deaf.
-        await Task.detached { try? await Task.sleep(for: .seconds(60)) }.value
+        await Task.detached { try? await Task.sleep(for: .seconds(86_400)) }.value  // never ends within a test run
         HungWorkers.shared.finishedOne()
         return [:]
     }
-    try functions.register(name: "track", description: "sleeps ms milliseconds, counting calls in flight", args: any, result: any) { args in
+    try functions.register(name: "track", description: "waits until `await` calls are in flight, then sleeps ms milliseconds",
+                           args: any, result: any) { args in
         InFlight.shared.enter()
         defer { InFlight.shared.leave() }
+        await InFlight.shared.waitForPeak(args["await"]?.intValue ?? 0)
         try await Task.sleep(for: .milliseconds(args["ms"]?.intValue ?? 0))
         return ["ok": true]
     }
@@ -45,11 +47,21 @@ func faultRegistry(extraFunctions: (inout FunctionRegistry) throws -> Void = { _
 /// same time on two cores, would distort).
 final class InFlight: Sendable {
     static let shared = InFlight()
-    private let state = Mutex((now: 0, peak: 0))
+    private let state = Mutex((now: 0, peak: 0, deadline: ContinuousClock.now))
     func enter() { state.withLock { $0.now += 1; $0.peak = max($0.peak, $0.now) } }
     func leave() { state.withLock { $0.now -= 1 } }
-    func reset() { state.withLock { $0 = (0, 0) } }
+    /// Starts a run: counts from zero, and calls wait for their peers at most 10 minutes from now.
+    func reset() { state.withLock { $0 = (0, 0, ContinuousClock.now + .seconds(600)) } }
     var peak: Int { state.withLock { $0.peak } }
+
+    /// Waits until `count` calls have been in flight together (a rendezvous, so overlap does not
+    /// hang on a sleep outlasting a starved machine's scheduling delay), or until the run's
+    /// deadline: calls that never overlap wait it out once and the peak shows it.
+    func waitForPeak(_ count: Int) async {
+        while state.withLock({ $0.peak < count && ContinuousClock.now < $0.deadline }) {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+    }
 }
 
 /// Fails its first `failures` calls, then succeeds (fault injection for retries).
@@ -78,9 +90,13 @@ func issues(_ text: String, _ registry: WorkerRegistry, limits: PlanLimits = Pla
     PlanValidator(registry: registry, limits: limits).issues(inText: text)
 }
 
-func milliseconds(since start: ContinuousClock.Instant) -> Double {
-    let d = ContinuousClock.now - start
-    return Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+/// CPU milliseconds the calling thread has used so far. Unlike wall-clock time it does not grow
+/// when other processes (a CPU hog, the other suites) take the cores, so a bound on it checks the
+/// work done, not how busy the machine is. Only for synchronous code, which stays on one thread.
+func threadCPUMilliseconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+    return Double(t.tv_sec) * 1000 + Double(t.tv_nsec) / 1e6
 }
 
 /// Counts `hang` calls that ran to their end, so a test can tell whether a run waited for a worker

@@ -9,7 +9,8 @@ import TandemTestSupport
 
 /// The closing note's planner numbers: 20 requests against llama-server with the small model.
 /// Asserts only that every request ends in a valid plan (by any path); prints the counts.
-@Test(.timeLimit(.minutes(10))) func twentyRequestsAgainstLlamaServerAllEndInValidPlans() async throws {
+/// The limits only catch a hang: the 10-minute limit this once had was passed under a CPU hog.
+@Test(.timeLimit(.minutes(120))) func twentyRequestsAgainstLlamaServerAllEndInValidPlans() async throws {
     let peer = try LlamaServerPeer()
     defer { peer.stop() }
     try await peer.waitUntilHealthy()
@@ -17,7 +18,7 @@ import TandemTestSupport
         .arrayValue?.compactMap(\.stringValue) ?? []
     #expect(requests.count == 20)
     let config = CloudModelConfig(provider: .openai, model: "smollm2", baseURL: peer.baseURL, apiKeyVariable: .some(nil),
-                                  timeout: .seconds(90), maxRetries: 0, outputRetries: 0, maxTokens: 320, temperature: 0)
+                                  timeout: .seconds(600), maxRetries: 0, outputRetries: 0, maxTokens: 320, temperature: 0)
     let registry = StandardWorkers.registry(localModel: nil, rules: try KeywordRuleBook(directory: Fixtures.path("config")))
     let planner = Planner(registry: registry, templates: try PlanTemplateLibrary(directory: Fixtures.path("examples/plans")),
                           client: try OpenAIClient(config: config), maxReasks: 2)

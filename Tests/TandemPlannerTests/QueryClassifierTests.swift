@@ -33,7 +33,7 @@ private func routingRows(perLabel: Int) throws -> [(query: String, label: String
 }
 
 /// The closing note's classifier numbers: model vs keyword vs combined over a threshold sweep.
-@Test(.timeLimit(.minutes(10))) func routingThresholdSweep() async throws {
+@Test(.timeLimit(.minutes(120))) func routingThresholdSweep() async throws {
     let modelPath = try TestModelFile.smolLM()
     let rules = try KeywordRuleBook(directory: Fixtures.path("config")).rules("routing")
     let model = try EngineModelClient(modelPath: modelPath, slots: 4, contextLength: 2048)

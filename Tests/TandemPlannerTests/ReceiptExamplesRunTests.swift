@@ -16,7 +16,7 @@ import TandemCore
         JSONWriter.compact(["text": .string(text), "fields": .object(fields.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })])
     }
 
-    @Test(.timeLimit(.minutes(2))) func aTaughtShopIsWrittenAsTheExamplesWriteIt() async throws {
+    @Test(.timeLimit(.minutes(60))) func aTaughtShopIsWrittenAsTheExamplesWriteIt() async throws {
         let dir = try TemporaryModelConfig()
         defer { dir.remove() }
         // One example read right and one with the OCR slip: read back without itself, the second
@@ -31,7 +31,7 @@ import TandemCore
         let out = dir.path("out.jsonl")
         let (status, output) = try await runToCompletion(try tandemBinary(), [
             "run", "examples/receipts/plan.json", "--input", input, "--out", out, "--no-local-model", "--receipt-examples", examples],
-            timeout: .seconds(60))
+            timeout: .seconds(1800))
         #expect(status == 0, "\(output.suffix(2000))")
         #expect(output.contains("receipt memory from \(examples): 2 labelled receipts; company: 1 values, up to 0.05 edits/char (fixed 1, broke 0"),
                 "\(output.suffix(2000))")
@@ -40,14 +40,14 @@ import TandemCore
         #expect(result["output"]?["total"] == "9.50")
     }
 
-    @Test(.timeLimit(.minutes(2))) func aBadExamplesFileStopsTheRunNamingItsLine() async throws {
+    @Test(.timeLimit(.minutes(60))) func aBadExamplesFileStopsTheRunNamingItsLine() async throws {
         let dir = try TemporaryModelConfig()
         defer { dir.remove() }
         let examples = dir.path("labelled.jsonl")
         try "{\"text\": \"A SHOP\"}\n".write(toFile: examples, atomically: true, encoding: .utf8)
         let (status, output) = try await runToCompletion(try tandemBinary(), [
             "run", "examples/receipts/plan.json", "--input", "examples/receipts/sample.jsonl", "--out", dir.path("out.jsonl"),
-            "--no-local-model", "--receipt-examples", examples], timeout: .seconds(60))
+            "--no-local-model", "--receipt-examples", examples], timeout: .seconds(1800))
         #expect(status == 1)
         #expect(output.contains("line 1: no \"fields\" object"), "\(output.suffix(2000))")
         #expect(!FileManager.default.fileExists(atPath: dir.path("out.jsonl")), "no record may run before the examples are read")

@@ -6,7 +6,7 @@ import TandemCore
 /// `tandem run --config`: local-model steps run on the first `primary` model that loads, the
 /// built binary on the real test model (its two slots in one shared KV pool); its calls land in
 /// a private ledger.
-@Test(.timeLimit(.minutes(3))) func runFallsBackToTheSecondPrimaryModelAndRecordsItsCalls() async throws {
+@Test(.timeLimit(.minutes(60))) func runFallsBackToTheSecondPrimaryModelAndRecordsItsCalls() async throws {
     let fixture = try TemporaryModelConfig()
     defer { fixture.remove() }
     let model = try testModelPath()
@@ -18,7 +18,7 @@ import TandemCore
     let ledger = fixture.path("ledger.jsonl")
     let (status, output) = try await runToCompletion(try tandemBinary(), [
         "run", "examples/plans/sentiment.json", "--input", input, "--config", config, "--out", fixture.path("out.jsonl"),
-        "--json", "--concurrency", "2", "--kv-pool"], timeout: .seconds(150), environment: ["TANDEM_COST_LEDGER": ledger])
+        "--json", "--concurrency", "2", "--kv-pool", "--timeout-ms", slowMachineStepTimeout], timeout: .seconds(1800), environment: ["TANDEM_COST_LEDGER": ledger])
     #expect(status == 0, "\(output.suffix(2000))")
     #expect(output.contains("primary model 'first' skipped: model file not found: \(missing)"), "\(output.suffix(2000))")
     #expect(output.contains("local model 'second' (\(model)): role primary, choice 2 of 2"), "\(output.suffix(2000))")
@@ -32,7 +32,7 @@ import TandemCore
 }
 
 /// `-m PATH` wins over the config, which is then not consulted for the model at all.
-@Test(.timeLimit(.minutes(3))) func modelOptionOverridesTheConfigRoles() async throws {
+@Test(.timeLimit(.minutes(60))) func modelOptionOverridesTheConfigRoles() async throws {
     let fixture = try TemporaryModelConfig()
     defer { fixture.remove() }
     let model = try testModelPath()
@@ -41,7 +41,11 @@ import TandemCore
     try "{\"text\": \"Lovely\"}\n".write(toFile: input, atomically: true, encoding: .utf8)
     let (status, output) = try await runToCompletion(try tandemBinary(), [
         "run", "examples/plans/sentiment.json", "--input", input, "--config", config, "-m", model, "--out", fixture.path("out.jsonl"),
-        "--concurrency", "1"], timeout: .seconds(150), environment: ["TANDEM_COST_LEDGER": fixture.path("ledger.jsonl")])
+        "--concurrency", "1", "--timeout-ms", slowMachineStepTimeout], timeout: .seconds(1800), environment: ["TANDEM_COST_LEDGER": fixture.path("ledger.jsonl")])
     #expect(status == 0, "\(output.suffix(2000))")
     #expect(!output.contains("skipped") && !output.contains("role primary"), "\(output.suffix(2000))")
 }
+
+/// Half an hour per model step: a step of a second when quiet must not time out under a CPU hog
+/// (the 2-minute default is the product's; no test here is about it).
+let slowMachineStepTimeout = "1800000"

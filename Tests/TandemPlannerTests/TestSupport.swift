@@ -27,7 +27,8 @@ func tandemBinary() throws -> String {
 func testModelPath() throws -> String { try TestModelFile.smolLM() }
 
 /// Runs a program to completion without blocking the cooperative pool; output goes to a file.
-/// `environment` adds to (or overrides) the test runner's own.
+/// `environment` adds to (or overrides) the test runner's own. `timeout` only stops a hung child
+/// (the callers give 30 minutes or more: runs of seconds when quiet take minutes under a CPU hog).
 func runToCompletion(_ executable: String, _ arguments: [String], timeout: Duration,
                      environment: [String: String] = [:]) async throws -> (status: Int32, output: String) {
     let log = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-planner-test-\(UUID().uuidString).log")

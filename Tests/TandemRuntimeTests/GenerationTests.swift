@@ -84,7 +84,8 @@ import TandemRuntime
         task.cancel()
         _ = try? await task.value
         var status = await engine.status()
-        for _ in 0..<100 where status.active > 0 {
+        let deadline = ContinuousClock.now + .seconds(600)  // the cancelled decode ends within a step; a loaded machine steps slowly
+        while status.active > 0 && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
             status = await engine.status()
         }

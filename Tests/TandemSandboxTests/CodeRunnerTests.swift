@@ -63,9 +63,12 @@ import TandemSandbox
 
     @Test func cancellingTheTaskKillsTheSandbox() async throws {
         let token = SandboxTestSupport.token()
-        let task = Task { try await SandboxTestSupport.run("import time  # \(token)\ntime.sleep(60)") }
+        // The snippet never ends by itself, so only the cancel (or the 600 s wall limit, which would
+        // say .timeout) can stop it: the stop reason is the proof, no elapsed-time bound needed.
+        let task = Task { try await SandboxTestSupport.run("import time  # \(token)\nwhile True: time.sleep(3600)") }
         var running = false
-        for _ in 0..<100 where !running {  // up to 10 s on a loaded machine
+        let deadline = ContinuousClock.now + .seconds(300)  // a start-up on a saturated machine, checked every 0.1 s
+        while !running && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(100))
             running = !SandboxTestSupport.hostProcesses(mentioning: token).isEmpty
         }
@@ -73,7 +76,6 @@ import TandemSandbox
         task.cancel()
         let result = try await task.value
         #expect(result.stopReason == .cancelled)
-        #expect(result.duration < .seconds(15))
         #expect(await SandboxTestSupport.leftoverProcesses(mentioning: token).isEmpty)
     }
 
@@ -84,7 +86,7 @@ import TandemSandbox
                                           language: .python)
         #expect(try result.jsonOutput() == true)
         let slow = try await CodeRunner(limits: SandboxLimits(wallTimeout: .seconds(1)), isolation: .unsafeNoSandbox)
-            .run("sleep 30", language: .sh)
+            .run("sleep infinity", language: .sh)  // never ends: only the timeout can stop it
         #expect(slow.stopReason == .timeout)
     }
 }

@@ -90,7 +90,7 @@ extension ServeTests {
         #expect(try await inFlight.finished() == 0)
         #expect(inFlight.body.hasSuffix("data: [DONE]\n\n"))
         #expect(inFlight.body.contains(#""finish_reason":"length""#))
-        #expect(try await server.exitStatus(within: .seconds(120)) == 0)
+        #expect(try await server.exitStatus(within: .seconds(600)) == 0)
         #expect(server.log.contains("draining 1 requests in flight"))
         #expect(server.log.contains("stopped"))
     }

@@ -28,7 +28,7 @@ final class ServeProcess: Sendable {
         p.standardError = handle
         p.standardInput = FileHandle.nullDevice
         try p.run()
-        let deadline = ContinuousClock.now + .seconds(180)
+        let deadline = ContinuousClock.now + .seconds(600)  // a model load of a second, on a machine under a CPU hog
         while ContinuousClock.now < deadline {
             let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
             if let range = text.range(of: #"listening on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression),
@@ -39,7 +39,7 @@ final class ServeProcess: Sendable {
             try await Task.sleep(for: .milliseconds(100))
         }
         stopChild(p)
-        throw PeerError(description: "tandem serve did not print its address within 180 s: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+        throw PeerError(description: "tandem serve did not print its address within 600 s: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
     }
 
     private init(port: Int, pid: Int32, logPath: String, process: Process) {
@@ -98,7 +98,7 @@ func tandemBinary() throws -> String {
 }
 
 /// Runs a program to the end without blocking the cooperative pool; stdout and stderr together.
-func runProgram(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(300),
+func runProgram(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(1800),
                 onStart: (@Sendable (Int32) -> Void)? = nil) async throws -> (status: Int32, output: String) {
     let log = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-serve-run-\(UUID().uuidString).log")
     _ = FileManager.default.createFile(atPath: log.path, contents: nil)

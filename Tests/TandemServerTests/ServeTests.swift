@@ -24,8 +24,9 @@ import TandemTestSupport
          "temperature": 0, "stream": .bool(stream)]
     }
 
-    /// Polls `condition` every 100 ms, up to `limit` (generous: a bound, not the thing tested).
-    static func eventually(_ limit: Duration = .seconds(120), _ condition: () async throws -> Bool) async throws -> Bool {
+    /// Polls `condition` every 100 ms, up to `limit` (generous: a bound, not the thing tested; far
+    /// past what a CPU hog makes of a step that takes a second when quiet).
+    static func eventually(_ limit: Duration = .seconds(600), _ condition: () async throws -> Bool) async throws -> Bool {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
             if try await condition() { return true }

@@ -39,13 +39,14 @@ public final class LlamaServerPeer {
         try process.run()
     }
 
-    /// Polls `/health` until the model is loaded (at most `timeout`).
-    public func waitUntilHealthy(timeout: Duration = .seconds(60)) async throws {
+    /// Polls `/health` until the model is loaded (at most `timeout`: a load of a second when quiet,
+    /// far longer on a machine under a CPU hog).
+    public func waitUntilHealthy(timeout: Duration = .seconds(600)) async throws {
         let client = CloudHTTPClient(retry: RetryPolicy(maxRetries: 0))
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             guard process.isRunning else { throw PeerError(description: "llama-server exited: \(logTail())") }
-            if let response = try? await client.send(HTTPRequest(method: "GET", url: baseURL + "/health", timeout: .seconds(2))),
+            if let response = try? await client.send(HTTPRequest(method: "GET", url: baseURL + "/health", timeout: .seconds(30))),
                response.status == 200 { return }
             try await Task.sleep(for: .milliseconds(200))
         }

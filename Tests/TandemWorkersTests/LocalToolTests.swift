@@ -95,7 +95,7 @@ import TandemWorkers
     }
 
     @Test func categorizeSendsItemsConcurrentlyAndFallsBackPerItem() async throws {
-        let model = MisbehavingModel(.wrongLabel)
+        let model = MisbehavingModel(.wrongLabel, rendezvous: 2)
         let items: JSONValue = ["Organic Bananas", ["description": "Chocolate Chip Cookies"], "Dog Food Chicken", "Pale Ale 6 Pack",
                                 "Laundry Detergent", "Greek Yogurt", "Frozen Pizza", "Spaghetti"]
         let out = try await worker(model).run(StepCall(stepID: "c", tool: "categorize_items", args: ["items": items, "label_set": "line_items"]))
