@@ -12,7 +12,7 @@ mkdir -p "$cache"
 fetch_one() {
     local name=$1 reqs=$2 paths=$3 file=$4 size=$5 sha=$6
     local dest="$here/$file"
-    if [ -f "$dest" ] && [ "$(stat -c %s "$dest")" = "$size" ]; then
+    if [ -f "$dest" ] && [ "$(stat -L -c %s "$dest")" = "$size" ]; then
         echo "models: $file present" >&2
         return 0
     fi

@@ -53,7 +53,7 @@ enum ModelsCommand: Command {
         var table = "name                                  size      present  licence\n"
         for e in manifest.entries {
             let path = manifest.directory + "/" + e.file
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+            let size = (try? FileManager.default.attributesOfItem(atPath: URL(fileURLWithPath: path).resolvingSymlinksInPath().path)[.size] as? Int) ?? nil
             let present = size == e.bytes
             var verified: Bool?
             if verify && present { verified = (try? SHA256.hex(fileAt: path)) == e.sha256 }
