@@ -13,7 +13,9 @@ CONFIG ?= release
 # The rpath lets the built binaries find libllama without LD_LIBRARY_PATH.
 SWIFT_FLAGS := -c $(CONFIG) -Xlinker -rpath -Xlinker $(PREFIX)/lib
 BIN := .build/$(CONFIG)
+# The test model (small and fast) and the demo's worker model (chosen from the pipeline benchmark).
 MODEL := models/SmolLM2-135M-Instruct.Q4_1.gguf
+DEMO_MODEL := models/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf
 
 .PHONY: all llama models fixtures build demo test clean-cache help
 
@@ -46,12 +48,16 @@ swift-toolchain:
 
 .PHONY: swift-toolchain
 
-# The main job: the offline receipt pipeline on the bundled sample (rule-based workers: the
-# model-on pipeline is minutes per receipt on 2 cores today), then the local model itself.
-demo: build models
+$(DEMO_MODEL):
+	models/fetch.sh qwen2.5-coder-0.5b-instruct-q4_k_m
+
+# The main job: the offline receipt pipeline on the bundled sample with the local model on (the
+# rules decide what they are sure of, the model the rest; the summary says who decided each
+# field), then the local model itself.
+demo: build models $(DEMO_MODEL)
 	$(BIN)/tandem --offline run examples/receipts/plan.json --input examples/receipts/sample.jsonl \
-	    --out receipts.results.jsonl --force --no-local-model
-	$(BIN)/tandem --offline generate -m $(MODEL) --max-tokens 64 \
+	    --out receipts.results.jsonl --force -m $(DEMO_MODEL)
+	$(BIN)/tandem --offline generate -m $(DEMO_MODEL) --max-tokens 64 \
 	    -p "In two sentences, explain why running a language model locally keeps documents private."
 
 tools:
