@@ -71,6 +71,8 @@ actor BatchScheduler {
     /// Reused for every token's text (no allocation per token).
     var pieceBuffer = [CChar](repeating: 0, count: 64)
     nonisolated let control = Mutex(Control())
+    /// Calls made through `call` that have not started yet.
+    private nonisolated let callers = Atomic<Int>(0)
 
     init(context: LlamaContext, maxQueued: Int, executor: DecodeThreadExecutor) {
         self.executor = executor
@@ -154,11 +156,30 @@ actor BatchScheduler {
         Task { await self.loop() }
     }
 
+    /// Runs `body` on the scheduler. Counted as waiting until it starts, so the loop lets it in
+    /// at the next step (see `loop`): every call from outside goes through here.
+    nonisolated func call<T: Sendable>(_ body: @Sendable (isolated BatchScheduler) -> T) async -> T {
+        callers.add(1, ordering: .relaxed)
+        return await enter(body)
+    }
+
+    private func enter<T: Sendable>(_ body: @Sendable (isolated BatchScheduler) -> T) -> T {
+        callers.subtract(1, ordering: .relaxed)
+        return body(self)
+    }
+
     private func loop() async {
+        var lastYield = MonotonicClock.now
         while !active.isEmpty || waitingHead < waiting.count {
             step()
-            // Lets submissions and status calls queued on this executor run between steps.
-            await Task.yield()
+            // Hands the thread to calls waiting for the actor (submissions, status) between steps.
+            // With none waiting the next step follows at once, with no actor hop per token; the
+            // periodic yield is a safety net for a call that bypassed `call`.
+            let now = MonotonicClock.now
+            if callers.load(ordering: .relaxed) > 0 || now - lastYield > 0.05 {
+                lastYield = now
+                await Task.yield()
+            }
         }
         running = false
         stats.flush()

@@ -86,7 +86,7 @@ public final class Engine: Sendable {
             continuation.onTermination = { reason in
                 if case .cancelled = reason { scheduler.cancel(spec.id) }
             }
-            Task { await scheduler.submit(spec) }
+            Task { await scheduler.call { $0.submit(spec) } }
         } catch {
             continuation.finish(throwing: error)
         }
@@ -108,7 +108,7 @@ public final class Engine: Sendable {
         let spec = JobSpec(id: nextID.add(1, ordering: .relaxed).oldValue, prompt: tokens, maxTokens: 0, stop: [],
                            sampling: .greedy, grammar: nil, labels: nil, ignoreEndOfGeneration: false,
                            continuation: continuation)
-        await scheduler.submit(spec)
+        await scheduler.call { $0.submit(spec) }
         for try await event in stream { if case .done(let c) = event { return c.usage } }
         throw RuntimeError.cancelled
     }
@@ -123,7 +123,7 @@ public final class Engine: Sendable {
     }
 
     /// Slots, their cached tokens and the queue.
-    public func status() async -> SchedulerStatus { await scheduler.status() }
+    public func status() async -> SchedulerStatus { await scheduler.call { $0.status() } }
 
     private func jobSpec(for request: GenerationRequest, streamsText: Bool,
                          continuation: AsyncThrowingStream<GenerationEvent, Error>.Continuation) throws -> JobSpec {
