@@ -14,6 +14,8 @@ struct JobSpec: Sendable {
     let grammar: String?
     let labels: [String]?
     let ignoreEndOfGeneration: Bool
+    /// False when the caller reads only `.done` (`Engine.complete`): no text events are sent.
+    var streamsText = true
     let continuation: AsyncThrowingStream<GenerationEvent, Error>.Continuation
 }
 
@@ -44,7 +46,7 @@ actor BatchScheduler {
         var lastUsed: UInt64 = 0
     }
 
-    private struct Control {
+    struct Control {
         var cancelled = Set<UInt64>()
         var inFlight = Set<UInt64>()
     }
@@ -54,19 +56,23 @@ actor BatchScheduler {
     let context: LlamaContext
     private nonisolated let abortSignal: AbortSignal
     private let batch: LlamaBatch
-    private let tokenizer: Tokenizer
+    let tokenizer: Tokenizer
     private let endTokens: [Token]
     private let maxQueued: Int
-    private var slots: [Slot]
-    private var active: [SequenceJob] = []
-    private var waiting: [SequenceJob] = []
-    private var waitingHead = 0
+    var slots: [Slot]
+    var active: [SequenceJob] = []
+    var waiting: [SequenceJob] = []
+    var waitingHead = 0
     private var running = false
-    private var clock: UInt64 = 0
-    private var prefillBudget: Int
+    var clock: UInt64 = 0
+    var prefillBudget: Int
     private var prefillCursor = 0
     private var stats = SchedulerStepStats()
-    private nonisolated let control = Mutex(Control())
+    /// Reused for every token's text (no allocation per token).
+    var pieceBuffer = [CChar](repeating: 0, count: 64)
+    nonisolated let control = Mutex(Control())
+    /// Calls made through `call` that have not started yet.
+    private nonisolated let callers = Atomic<Int>(0)
 
     init(context: LlamaContext, maxQueued: Int, executor: DecodeThreadExecutor) {
         self.executor = executor
@@ -103,7 +109,7 @@ actor BatchScheduler {
                 ? try SamplerChain(parameters: spec.sampling, model: context.model, grammar: spec.grammar) : nil
             let choice = try spec.labels.map { try ChoiceConstraint(labels: $0, tokenizer: tokenizer, endTokens: endTokens) }
             job = SequenceJob(id: spec.id, prompt: spec.prompt, maxTokens: spec.maxTokens, stop: spec.stop,
-                              sampler: sampler, choice: choice, continuation: spec.continuation)
+                              sampler: sampler, choice: choice, streamsText: spec.streamsText, continuation: spec.continuation)
             job.ignoresEndOfGeneration = spec.ignoreEndOfGeneration
         } catch {
             spec.continuation.finish(throwing: error)
@@ -150,11 +156,30 @@ actor BatchScheduler {
         Task { await self.loop() }
     }
 
+    /// Runs `body` on the scheduler. Counted as waiting until it starts, so the loop lets it in
+    /// at the next step (see `loop`): every call from outside goes through here.
+    nonisolated func call<T: Sendable>(_ body: @Sendable (isolated BatchScheduler) -> T) async -> T {
+        callers.add(1, ordering: .relaxed)
+        return await enter(body)
+    }
+
+    private func enter<T: Sendable>(_ body: @Sendable (isolated BatchScheduler) -> T) -> T {
+        callers.subtract(1, ordering: .relaxed)
+        return body(self)
+    }
+
     private func loop() async {
+        var lastYield = MonotonicClock.now
         while !active.isEmpty || waitingHead < waiting.count {
             step()
-            // Lets submissions and status calls queued on this executor run between steps.
-            await Task.yield()
+            // Hands the thread to calls waiting for the actor (submissions, status) between steps.
+            // With none waiting the next step follows at once, with no actor hop per token; the
+            // periodic yield is a safety net for a call that bypassed `call`.
+            let now = MonotonicClock.now
+            if callers.load(ordering: .relaxed) > 0 || now - lastYield > 0.05 {
+                lastYield = now
+                await Task.yield()
+            }
         }
         running = false
         stats.flush()
@@ -199,6 +224,10 @@ actor BatchScheduler {
             }
         }
         guard batch.count > 0 else { return }
+        // A step with prompt chunks can take long: text held back for the stream goes out first.
+        if added.contains(where: { $0.job.phase == .prefilling }) {
+            for (job, _) in added where job.phase == .generating { job.deliverPending() }
+        }
         let stepStart = SchedulerStepStats.now
         control.withLock { $0.inFlight = Set(added.map(\.job.id)) }
         let rc = context.decode(batch)
@@ -215,10 +244,19 @@ actor BatchScheduler {
                     if job.pending.isEmpty && job.maxTokens == 0 { finish(job, .maxTokens) }
                 } else {
                     job.nextToken = nil
+                    job.usage.breakdown.decodeSeconds += decodeSeconds
+                    job.usage.breakdown.steps += 1
                 }
             }
             let live = rows.filter { $0.job.phase != .finished }
-            for ((job, row), token) in zip(live, ParallelSampling.sample(live, context: context)) { advance(job, row: row, sampled: token) }
+            let sampleStart = SchedulerStepStats.now
+            let picks = ParallelSampling.sample(live, context: context)
+            let sampleSeconds = SchedulerStepStats.now - sampleStart
+            for ((job, row), token) in zip(live, picks) {
+                // Sampling the first token is prompt time; the breakdown covers generation.
+                if job.firstToken != nil { job.usage.breakdown.samplingSeconds += sampleSeconds }
+                advance(job, row: row, sampled: token)
+            }
         case 1:
             recoverFromFullCache(added)
         case 2:
@@ -231,127 +269,5 @@ actor BatchScheduler {
                 fail(job, RuntimeError.decodeFailed(code: rc))
             }
         }
-    }
-
-    /// Takes `job`'s next token (`sampled`, or choice mode's step on row `row`), then applies
-    /// its stop conditions.
-    private func advance(_ job: SequenceJob, row: Int32, sampled: Token?) {
-        if job.firstToken == nil { job.firstToken = Date() }
-        job.phase = .generating
-        if var choice = job.choice {
-            let (token, label) = choice.step(context: context, index: row)
-            job.choice = choice
-            if let label {
-                job.emit(label)
-                finish(job, .endOfGeneration, choice: ChoiceResult(label: label, probability: choice.probability,
-                                                                    firstStepDistribution: choice.firstStep))
-            } else if let token {
-                job.generated.append(token)
-                job.nextToken = token
-            } else {
-                fail(job, RuntimeError.invalidParameter(name: "labels", reason: "no label could be completed"))
-            }
-            return
-        }
-        guard let token = sampled else {
-            fail(job, RuntimeError.grammarRejected(reason: "no token the grammar allows could follow the \(job.generated.count) generated so far"))
-            return
-        }
-        if tokenizer.isEndOfGeneration(token) && !job.ignoresEndOfGeneration { finish(job, .endOfGeneration); return }
-        job.generated.append(token)
-        let piece = job.utf8.append((try? tokenizer.pieceBytes(token)) ?? [])
-        let (emit, stopped) = job.stops.feed(piece)
-        job.emit(emit)
-        if stopped { finish(job, .stopString); return }
-        if job.generated.count >= job.maxTokens { finish(job, .maxTokens); return }
-        job.nextToken = token
-    }
-
-    // MARK: admission, release, recovery
-
-    private func admit() {
-        while waitingHead < waiting.count {
-            let job = waiting[waitingHead]
-            // With reuse off every prompt starts cold (the baseline a naive loop gets).
-            let reuse = context.parameters.reusePrompts
-            let views = slots.map { PromptCache.SlotView(id: $0.id, ledger: reuse ? $0.ledger : [], isIdle: $0.job == nil, lastUsed: $0.lastUsed) }
-            let prefilling = active.filter { $0.phase == .prefilling }.map(\.prompt)
-            guard let plan = PromptCache.plan(prompt: job.prompt, slots: views, prefilling: prefilling) else { break }
-            waitingHead += 1
-            if waitingHead > 1024 { waiting.removeFirst(waitingHead); waitingHead = 0 }
-            let s = Int(plan.slot)
-            var reused = plan.reused
-            if let donor = plan.copyFrom {
-                context.copyPrefix(from: donor, to: plan.slot, count: Int32(reused))
-                slots[s].ledger = Array(job.prompt.prefix(reused))
-            } else if !context.removeTokens(sequence: plan.slot, from: Int32(reused)) {
-                // Some caches (sliding-window, recurrent) cannot cut a sequence in the middle.
-                context.removeTokens(sequence: plan.slot)
-                reused = 0
-            }
-            slots[s].ledger.removeSubrange(reused...)
-            slots[s].job = job.id
-            job.slot = plan.slot
-            job.pending = job.prompt[reused...]
-            job.usage.cachedPromptTokens = reused
-            job.phase = .prefilling
-            job.admitted = Date()
-            active.append(job)
-        }
-    }
-
-    private func applyCancellations() {
-        let cancelled = control.withLock { $0.cancelled }
-        guard !cancelled.isEmpty else { return }
-        var handled = Set<UInt64>()
-        for job in active where cancelled.contains(job.id) { handled.insert(job.id); fail(job, RuntimeError.cancelled) }
-        for job in waiting[waitingHead...] where cancelled.contains(job.id) { handled.insert(job.id); job.fail(RuntimeError.cancelled) }
-        if !handled.isEmpty {
-            let head = waiting[waitingHead...].filter { !handled.contains($0.id) }
-            waiting = Array(head)
-            waitingHead = 0
-            control.withLock { $0.cancelled.subtract(handled) }
-        }
-    }
-
-    private func finish(_ job: SequenceJob, _ reason: FinishReason, choice: ChoiceResult? = nil) {
-        job.finish(reason, choice: choice)
-        release(job)
-    }
-
-    private func fail(_ job: SequenceJob, _ error: Error) {
-        job.fail(error)
-        release(job)
-    }
-
-    /// Frees the job's slot; its ledger stays, so the cells serve later prompts as a cache.
-    private func release(_ job: SequenceJob) {
-        active.removeAll { $0 === job }
-        guard let s = job.slot else { return }
-        clock += 1
-        slots[Int(s)].job = nil
-        slots[Int(s)].lastUsed = clock
-    }
-
-    /// `llama_decode` found no room: evict an idle slot's cache, else shrink the prompt chunks,
-    /// else fail the sequence using the most cells, so the others can go on.
-    private func recoverFromFullCache(_ added: [(job: SequenceJob, tokens: [Token])]) {
-        if let victim = slots.indices.filter({ slots[$0].job == nil && !slots[$0].ledger.isEmpty })
-            .min(by: { slots[$0].lastUsed < slots[$1].lastUsed }) {
-            context.removeTokens(sequence: slots[victim].id)
-            slots[victim].ledger = []
-            return
-        }
-        let prefillTokens = added.filter { $0.job.phase == .prefilling }.reduce(0) { $0 + $1.tokens.count }
-        if prefillTokens > 1 {
-            prefillBudget = max(1, prefillTokens / 2)
-            return
-        }
-        guard let victim = added.map(\.job).max(by: { slots[Int($0.slot!)].ledger.count < slots[Int($1.slot!)].ledger.count }) else { return }
-        let s = victim.slot!
-        let held = slots[Int(s)].ledger.count
-        context.removeTokens(sequence: s)
-        slots[Int(s)].ledger = []
-        fail(victim, RuntimeError.kvCacheFull(tokens: held + 1, contextLength: contextLength))
     }
 }

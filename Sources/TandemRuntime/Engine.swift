@@ -67,26 +67,30 @@ public final class Engine: Sendable {
     /// Streams a generation: text pieces as decoded, then `.done` with the completion.
     /// Cancelling the consuming task (or dropping the stream) frees the slot promptly.
     public func stream(_ request: GenerationRequest) -> AsyncThrowingStream<GenerationEvent, Error> {
+        run(request, streamsText: true)
+    }
+
+    /// Runs a generation to the end. Its text is not streamed: no consumer wakes per token.
+    public func complete(_ request: GenerationRequest) async throws -> Completion {
+        for try await event in run(request, streamsText: false) {
+            if case .done(let completion) = event { return completion }
+        }
+        throw RuntimeError.cancelled
+    }
+
+    private func run(_ request: GenerationRequest, streamsText: Bool) -> AsyncThrowingStream<GenerationEvent, Error> {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: GenerationEvent.self)
         do {
-            let spec = try jobSpec(for: request, continuation: continuation)
+            let spec = try jobSpec(for: request, streamsText: streamsText, continuation: continuation)
             let scheduler = self.scheduler
             continuation.onTermination = { reason in
                 if case .cancelled = reason { scheduler.cancel(spec.id) }
             }
-            Task { await scheduler.submit(spec) }
+            Task { await scheduler.call { $0.submit(spec) } }
         } catch {
             continuation.finish(throwing: error)
         }
         return stream
-    }
-
-    /// Runs a generation to the end.
-    public func complete(_ request: GenerationRequest) async throws -> Completion {
-        for try await event in stream(request) {
-            if case .done(let completion) = event { return completion }
-        }
-        throw RuntimeError.cancelled
     }
 
     /// Picks one of `labels` as the reply to `input`, with its probability.
@@ -104,7 +108,7 @@ public final class Engine: Sendable {
         let spec = JobSpec(id: nextID.add(1, ordering: .relaxed).oldValue, prompt: tokens, maxTokens: 0, stop: [],
                            sampling: .greedy, grammar: nil, labels: nil, ignoreEndOfGeneration: false,
                            continuation: continuation)
-        await scheduler.submit(spec)
+        await scheduler.call { $0.submit(spec) }
         for try await event in stream { if case .done(let c) = event { return c.usage } }
         throw RuntimeError.cancelled
     }
@@ -119,9 +123,9 @@ public final class Engine: Sendable {
     }
 
     /// Slots, their cached tokens and the queue.
-    public func status() async -> SchedulerStatus { await scheduler.status() }
+    public func status() async -> SchedulerStatus { await scheduler.call { $0.status() } }
 
-    private func jobSpec(for request: GenerationRequest,
+    private func jobSpec(for request: GenerationRequest, streamsText: Bool,
                          continuation: AsyncThrowingStream<GenerationEvent, Error>.Continuation) throws -> JobSpec {
         guard request.maxTokens >= 1 else {
             throw RuntimeError.invalidParameter(name: "max tokens", reason: "must be ≥ 1 (got \(request.maxTokens))")
@@ -136,8 +140,10 @@ public final class Engine: Sendable {
         case .choice(let l): labels = l
         case nil: break
         }
-        return JobSpec(id: nextID.add(1, ordering: .relaxed).oldValue, prompt: tokens, maxTokens: request.maxTokens,
-                       stop: request.stop, sampling: request.sampling, grammar: grammar, labels: labels,
-                       ignoreEndOfGeneration: request.ignoreEndOfGeneration, continuation: continuation)
+        var spec = JobSpec(id: nextID.add(1, ordering: .relaxed).oldValue, prompt: tokens, maxTokens: request.maxTokens,
+                           stop: request.stop, sampling: request.sampling, grammar: grammar, labels: labels,
+                           ignoreEndOfGeneration: request.ignoreEndOfGeneration, continuation: continuation)
+        spec.streamsText = streamsText
+        return spec
     }
 }

@@ -69,6 +69,8 @@ public struct GenerationUsage: Sendable, Codable, Equatable {
     /// First token to the end.
     public var generationSeconds = 0.0
     public var totalSeconds = 0.0
+    /// Where `generationSeconds` went, per part (decode, sampling, text, delivery).
+    public var breakdown = DecodeBreakdown()
 
     /// Generated tokens per second after the first token.
     public var generationTokensPerSecond: Double {

@@ -88,7 +88,7 @@ extension Engine {
     public func warmPrefix(_ input: GenerationRequest.Input, store: PromptStateStore?) async throws -> PrefixWarmup {
         let start = Date()
         let tokens = try promptTokens(for: input)
-        if await scheduler.longestCachedPrefix(tokens) >= tokens.count {
+        if await scheduler.call { $0.longestCachedPrefix(tokens) } >= tokens.count {
             return PrefixWarmup(source: .memory, tokens: tokens.count, seconds: Date().timeIntervalSince(start))
         }
         let layout = "kv:f16/f16;unified:\(parameters.unifiedKV)"
@@ -100,7 +100,7 @@ extension Engine {
             entry = e
             if let problem = store.problem(with: e, modelSHA: modelSHA, layout: layout, tokens: tokens) {
                 if problem != "no saved state" { Log.warning(RuntimeError.stateFileRejected(path: e.statePath, reason: problem).description) }
-            } else if await scheduler.restoreState(path: e.statePath, tokens: tokens) {
+            } else if await scheduler.call { $0.restoreState(path: e.statePath, tokens: tokens) } {
                 return PrefixWarmup(source: .disk, tokens: tokens.count, seconds: Date().timeIntervalSince(start))
             } else {
                 Log.warning(RuntimeError.stateFileRejected(path: e.statePath, reason: "llama.cpp could not load it").description)
@@ -110,7 +110,7 @@ extension Engine {
         _ = try await prefill(.tokens(tokens))
         if let store, let entry {
             try FileManager.default.createDirectory(at: store.directory, withIntermediateDirectories: true)
-            if await scheduler.saveState(path: entry.statePath, tokens: tokens) {
+            if await scheduler.call { $0.saveState(path: entry.statePath, tokens: tokens) } {
                 try store.commit(entry, modelSHA: modelSHA, layout: layout, tokens: tokens)
             }
         }

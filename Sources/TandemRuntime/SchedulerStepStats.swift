@@ -13,7 +13,7 @@ struct SchedulerStepStats {
     private var gapSeconds = 0.0
     private var lastStepEnd: Double?
 
-    static var now: Double { Date().timeIntervalSinceReferenceDate }
+    static var now: Double { MonotonicClock.now }
 
     mutating func record(stepStart: Double, decodeSeconds decode: Double, tokens batchTokens: Int) {
         let end = Self.now

@@ -45,6 +45,18 @@ public struct Tokenizer: Sendable {
         return buf.prefix(Int(max(n, 0))).map { UInt8(bitPattern: $0) }
     }
 
+    /// Writes the bytes `token` stands for into `buffer` (grown when too short) and returns how
+    /// many: the streaming path, which then allocates nothing per token. 0 for an invalid id.
+    func piece(_ token: Token, into buffer: inout [CChar]) -> Int {
+        guard token >= 0, Int(token) < vocabularySize else { return 0 }
+        var n = llama_token_to_piece(model.vocab, token, &buffer, Int32(buffer.count), 0, false)
+        if n < 0 {
+            buffer = [CChar](repeating: 0, count: Int(-n))
+            n = llama_token_to_piece(model.vocab, token, &buffer, Int32(buffer.count), 0, false)
+        }
+        return Int(max(n, 0))
+    }
+
     /// Text of a token sequence (invalid UTF-8 replaced).
     public func detokenize(_ tokens: [Token], renderSpecial: Bool = false) throws(RuntimeError) -> String {
         for t in tokens { try check(t) }
@@ -80,8 +92,8 @@ public struct UTF8StreamDecoder: Sendable {
     public init() {}
 
     /// Adds bytes; returns the text that is complete so far.
-    public mutating func append(_ bytes: [UInt8]) -> String {
-        pending += bytes
+    public mutating func append(_ bytes: some Collection<UInt8>) -> String {
+        pending.append(contentsOf: bytes)
         let cut = completePrefixLength(pending)
         let text = String(decoding: pending[..<cut], as: UTF8.self)
         pending.removeFirst(cut)
@@ -90,7 +102,7 @@ public struct UTF8StreamDecoder: Sendable {
 
     /// Whatever is left (an incomplete character becomes U+FFFD).
     public mutating func flush() -> String {
-        defer { pending.removeAll() }
+        defer { pending.removeAll(keepingCapacity: true) }
         return String(decoding: pending, as: UTF8.self)
     }
 

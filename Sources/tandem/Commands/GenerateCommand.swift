@@ -11,7 +11,9 @@ enum GenerateCommand: Command {
 
         Formats TEXT as a user message with the model's chat template (unless --raw), generates
         up to --max-tokens tokens and streams them to stdout. With --json, prints one object with
-        the text, finish reason, token counts and timings instead.
+        the text, finish reason, token counts and timings instead; timings.generation_breakdown
+        splits the generation time into llama_decode, sampling, detokenize (and stop strings),
+        delivery to the stream and the scheduler's own time, in seconds and ms per token.
 
         options:
           -p, --prompt TEXT     the prompt ('-' reads it from stdin)
@@ -97,11 +99,26 @@ enum CompletionJSON {
                 "total_s": .number(u.totalSeconds),
                 "prompt_tokens_per_s": .number(u.promptTokensPerSecond),
                 "generation_tokens_per_s": .number(u.generationTokensPerSecond),
+                "generation_breakdown": breakdown(u),
             ],
         ]
         if let choice = c.choice {
             object = object.setting("choice", to: ["label": .string(choice.label), "probability": .number(choice.probability)])
         }
         return object
+    }
+
+    /// Where `generation_s` went: seconds per part, and milliseconds per decode step (one per
+    /// token after the first). `scheduler_s` is the rest (batch building, the loop between steps).
+    static func breakdown(_ u: GenerationUsage) -> JSONValue {
+        let b = u.breakdown
+        let parts: [(String, Double)] = [
+            ("decode", b.decodeSeconds), ("sampling", b.samplingSeconds), ("detokenize", b.detokenizeSeconds),
+            ("delivery", b.deliverySeconds), ("scheduler", b.schedulerSeconds(generationSeconds: u.generationSeconds)),
+        ]
+        let steps = Double(max(b.steps, 1))
+        var object: JSONValue = .object(parts.map { ("\($0.0)_s", .number($0.1)) })
+        object = object.setting("steps", to: .number(Double(b.steps)))
+        return object.setting("per_token_ms", to: .object(parts.map { ($0.0, .number($0.1 * 1000 / steps)) }))
     }
 }

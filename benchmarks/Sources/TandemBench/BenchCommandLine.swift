@@ -33,7 +33,8 @@ public enum BenchCommandLine {
 
         suites (default: all of them, serve only when named with --quick; a suite that fails
         leaves the others' results intact):
-          parity      pp/tg tokens/s through Tandem's engine vs llama-bench, alternating
+          parity      pp/tg tokens/s through Tandem's engine vs llama-bench, alternating; tg with
+                      and without a stream consumer, and Tandem's time per token split up
           prefix      TTFT for a long shared prefix: cold, warm (in memory), restored from disk
           bulk        N items via the batch scheduler vs a naive loop vs llama-server (-np K and -np 1)
           batched     aggregate decode tokens/s at 1,2,4,… sequences vs llama-batched-bench (+ SVG chart)

@@ -10,7 +10,16 @@ import TandemRuntime
 /// warm-up run per side (llama-bench does one per invocation). pp = one P-token prompt, timed
 /// from admission to the first sampled token; tg = a 1-token prompt then N−1 generated tokens,
 /// i.e. N single-token decodes like llama-bench's, timed from admission to the last token.
+///
+/// Per tg token llama-bench decodes one token (its logits computed), waits for the backend and
+/// takes the next token from `rand()`: no logits read, no sampling, no text. Tandem's tg reads the
+/// logits row, takes the argmax, turns the token into text and hands it to the stream, which a
+/// consumer task reads (`tg`, the headline); `tg_engine` is the same with the stream consumer
+/// removed (`Engine.complete`: only the completion is sent), so the two split engine speed
+/// from delivery cost.
 enum ParitySuite {
+    static let sides = ["tandem", "tandem_engine", "llama"]
+
     static func run(_ ctx: BenchContext, _ report: inout SuiteReport) async throws {
         let o = ctx.options
         let p = o.promptTokens, n = o.generatedTokens
@@ -30,9 +39,25 @@ enum ParitySuite {
             guard c.usage.cachedPromptTokens == 0 else { throw BenchError.toolOutputUnreadable(name: "tandem", reason: "pp prompt hit the cache") }
             return Double(p) / c.usage.timeToFirstTokenSeconds
         }
-        func tandemTG() async throws -> Double {
-            let c = try await engine.complete(GenerationRequest(.tokens(freshTokens(1)), maxTokens: n, ignoreEndOfGeneration: true))
-            return Double(c.usage.generatedTokens) / (c.usage.timeToFirstTokenSeconds + c.usage.generationSeconds)
+        var breakdowns: [String: [GenerationUsage]] = [:]
+        /// tg with a consumer reading every text event (as `tandem generate` does), or without one.
+        func tandemTG(streamed: Bool) async throws -> Double {
+            let request = GenerationRequest(.tokens(freshTokens(1)), maxTokens: n, ignoreEndOfGeneration: true)
+            var completion: Completion?
+            if streamed {
+                var bytes = 0
+                for try await event in engine.stream(request) {
+                    switch event {
+                    case .text(let piece): bytes += piece.utf8.count
+                    case .done(let c): completion = c
+                    }
+                }
+            } else {
+                completion = try await engine.complete(request)
+            }
+            guard let u = completion?.usage else { throw RuntimeError.cancelled }
+            breakdowns[streamed ? "tandem" : "tandem_engine", default: []].append(u)
+            return Double(u.generatedTokens) / (u.timeToFirstTokenSeconds + u.generationSeconds)
         }
 
         ctx.progress.begin("parity: warm-up")
@@ -47,21 +72,23 @@ enum ParitySuite {
                                       gpuLayerArguments: ctx.gpuLayerArguments)
         } catch { report.fail("llama-bench: \(error)") }
 
-        var tandem: [String: [Double]] = ["pp": [], "tg": []]
-        var reference: [String: [Double]] = ["pp": [], "tg": []]
+        var samples: [String: [String: [Double]]] = ["pp": [:], "tg": [:]]
         var info: JSONValue = .null
-        ctx.progress.begin("parity pp\(p)/tg\(n)", total: o.repetitions * 4)
+        ctx.progress.begin("parity pp\(p)/tg\(n)", total: o.repetitions * 5)
         for block in 0..<o.repetitions {
             for test in ["pp", "tg"] {
-                // Alternate which side goes first, so drift in machine load cancels out.
-                for side in (block % 2 == 0 ? ["tandem", "llama"] : ["llama", "tandem"]) {
+                // Alternate the order of the sides, so drift in machine load cancels out.
+                let order = test == "pp" ? ["tandem", "llama"] : sides
+                for side in (block % 2 == 0 ? order : order.reversed()) {
                     defer { ctx.progress.advance() }
-                    if side == "tandem" {
-                        tandem[test]!.append(try await test == "pp" ? tandemPP() : tandemTG())
-                    } else if let r = runner {
+                    switch side {
+                    case "tandem": samples[test]![side, default: []].append(try await test == "pp" ? tandemPP() : tandemTG(streamed: true))
+                    case "tandem_engine": samples[test]![side, default: []].append(try await tandemTG(streamed: false))
+                    default:
+                        guard let r = runner else { continue }
                         do {
                             let result = try await r.run(prompt: test == "pp" ? p : 0, generate: test == "tg" ? n : 0, repetitions: 1)
-                            reference[test]! += result.samples
+                            samples[test]![side, default: []] += result.samples
                             if info == .null { info = result.info }
                         } catch {
                             report.fail("llama-bench: \(error)")
@@ -70,20 +97,23 @@ enum ParitySuite {
                     }
                 }
             }
-            record(&report, p: p, n: n, tandem: tandem, reference: reference, info: info, threads: o.threads)
+            record(&report, p: p, n: n, samples: samples, info: info, threads: o.threads)
+            ParityBreakdown.record(&report, usages: breakdowns)
         }
-        report.notes.append("Alternating repetitions, random tokens, KV dropped between repetitions, one warm-up per side; tg = \(n) single-token decodes from an empty context (Tandem includes greedy sampling of each token, llama-bench samples nothing).")
+        report.notes.append("Alternating repetitions, random tokens, KV dropped between repetitions, one warm-up per side; tg = \(n) single-token decodes from an empty context.")
+        report.notes.append("Per tg token, llama-bench decodes one token (logits computed), waits for the backend and takes the next token from rand(): no logits read, no sampling, no text. Tandem (the headline) also reads the logits row, takes the argmax, turns the token into text and streams it to a consumer task that reads every event; \"engine only\" is Tandem with the stream consumer removed (Engine.complete, only the completion is sent).")
     }
 
-    private static func record(_ report: inout SuiteReport, p: Int, n: Int, tandem: [String: [Double]],
-                               reference: [String: [Double]], info: JSONValue, threads: Int) {
+    private static func record(_ report: inout SuiteReport, p: Int, n: Int, samples: [String: [String: [Double]]],
+                               info: JSONValue, threads: Int) {
         var table = MarkdownTable(title: "Parity with llama-bench (tokens/s, mean ± sd, \(threads) threads)",
                                   headers: ["test", "Tandem", "llama-bench", "Tandem / llama-bench", "median of paired ratios"])
-        for (test, size) in [("pp", p), ("tg", n)] {
-            let t = Statistics(tandem[test]!), l = Statistics(reference[test]!)
+        let rows = [("pp\(p)", "pp", "tandem", "pp\(p)"), ("tg\(n)", "tg", "tandem", "tg\(n) (stream consumer in place)"),
+                    ("tg\(n)_engine", "tg", "tandem_engine", "tg\(n) engine only (no stream consumer)")]
+        for (name, test, side, label) in rows {
+            let t = Statistics(samples[test]![side] ?? []), l = Statistics(samples[test]!["llama"] ?? [])
             let r = ratio(t.samples.isEmpty ? nil : t.mean, l.samples.isEmpty ? nil : l.mean)
-            let name = "\(test)\(size)"
-            // Each repetition's two runs are back to back, so their ratio is robust to load that
+            // Each repetition's runs are back to back, so their ratio is robust to load that
             // changes between repetitions (a shared machine); the headline stays the ratio of means.
             let paired = Statistics(zip(t.samples, l.samples).map { $0 / $1 })
             report.set(name, [
@@ -93,7 +123,7 @@ enum ParitySuite {
                 "paired_ratio_median": paired.samples.isEmpty ? .null : .number(paired.median),
             ])
             report.headline("parity_\(name)", r)
-            table.rows.append([name, t.samples.isEmpty ? "–" : t.formatted(), l.samples.isEmpty ? "–" : l.formatted(), fixed(r, 3),
+            table.rows.append([label, t.samples.isEmpty ? "–" : t.formatted(), l.samples.isEmpty ? "–" : l.formatted(), fixed(r, 3),
                                paired.samples.isEmpty ? "–" : fixed(paired.median, 3)])
         }
         report.set("llama_bench_info", info)
