@@ -18,6 +18,7 @@ public enum BenchCommandLine {
         "--npp", "--ntg", "--fixtures", "--config", "--limit", "--rows-out", "--train", "--accuracy-methods",
         "--taught-methods", "--folds", "--fewshot-rows", "--teach-rows", "--embed-texts", "--embed-clients", "--embed-rounds",
         "--serve-rounds", "--flood", "--tandem",
+        "--pipeline-plan", "--pipeline-concurrency",
     ]
     /// Options without a value.
     public static let flags = ["--quick", "--no-progress"]
@@ -45,6 +46,9 @@ public enum BenchCommandLine {
           serve       `tandem serve` vs llama-server over HTTP: the bulk workload streamed (items/s,
                       latency and TTFT p50/p95), embeddings, and a flood of concurrent requests
                       with 20% of clients hanging up mid-stream (answers, slots, memory after)
+          pipeline    the receipt plan over the fixture receipts: model in-process vs rules only vs
+                      each local-model call over HTTP to llama-server (records/s, all-fields accuracy,
+                      who decided each field, cached prompt tokens per step)
 
         general:
           -m, --model PATH        GGUF model (default: models/SmolLM2-135M-Instruct.Q4_1.gguf)
@@ -110,6 +114,10 @@ public enum BenchCommandLine {
                                   on, spread over the file, or 'all' (default: 100)
           --teach-rows N          cross-validate over at most N rows per task (the scored ones and
                                   others spread over the file) (default: all; quick: 200)
+        pipeline (also --fixtures, --limit, --train, --folds, --config):
+          --pipeline-plan FILE    the plan (default: examples/receipts/plan.json)
+          --pipeline-concurrency N  records in flight, also the engine's and the server's slots
+                                  (default: 8)
 
         exit status: 0 when every suite ran, 1 when one failed (partial results are still printed
         and written), 2 for usage errors.
@@ -216,6 +224,8 @@ public enum BenchCommandLine {
         case "--fixtures": o.fixtures = v; o.fixturesExplicit = true
         case "--config": o.configDirectory = v
         case "--limit": o.limit = try int(1...1_000_000)
+        case "--pipeline-plan": o.pipelinePlan = v
+        case "--pipeline-concurrency": o.pipelineConcurrency = try int(1...64)
         case "--rows-out": o.rowsPath = v
         default:
             guard try o.accuracy.apply(name, v) else { throw BenchUsageError("unknown option \(name)") }

@@ -69,6 +69,7 @@ public enum BenchMain {
                 case .embed: try await EmbedSuite.run(context, &report)
                 case .accuracy: try await AccuracySuite.run(context, &report)
                 case .serve: try await ServeSuite.run(context, &report)
+                case .pipeline: try await PipelineSuite.run(context, &report)
                 }
             } catch {
                 report.fail(String(describing: error))

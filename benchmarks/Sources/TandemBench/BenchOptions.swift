@@ -17,6 +17,8 @@ enum BenchSuite: String, Sendable, CaseIterable {
     case accuracy
     /// `tandem serve` vs `llama-server` over HTTP: bulk, embeddings, a flood with disconnects.
     case serve
+    /// The receipt plan end to end: model in-process vs rules only vs local steps over HTTP to llama-server.
+    case pipeline
 }
 
 /// Everything a bench run is configured by; `BenchCommandLine` fills it from arguments.
@@ -83,6 +85,10 @@ struct BenchOptions: Sendable {
     var accuracyInFlight = 16
     /// Which methods run, and how the taught classifiers are evaluated.
     var accuracy = AccuracyOptions()
+
+    // pipeline
+    var pipelinePlan = "examples/receipts/plan.json"
+    var pipelineConcurrency = 8
 
     /// Defaults for a full run.
     init() {}

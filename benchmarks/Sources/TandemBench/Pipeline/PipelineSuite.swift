@@ -1,0 +1,110 @@
+import Foundation
+import TandemCore
+import TandemOrchestrator
+import TandemRuntime
+import TandemWorkers
+
+/// The main job end to end: the receipt plan (`examples/receipts/plan.json`, or `--pipeline-plan`)
+/// over the fixture folder's receipts with the local model on (in-process, one engine, records
+/// `--pipeline-concurrency` at a time), with the rules alone, and with every local-model call
+/// sent over HTTP to `llama-server` (same build, model and threads: one request per step, as a
+/// pipeline built around a local model server does). Headline: `pipeline_records_per_s`,
+/// `pipeline_vs_server`, `acc_receipts_pipeline` (all four fields right, model on; the receipt
+/// memory is taught from the other folds or `--train`).
+enum PipelineSuite {
+    static func run(_ ctx: BenchContext, _ report: inout SuiteReport) async throws {
+        let o = ctx.options
+        let folder = try FixtureFolder(directory: o.resolvedFixtures)
+        guard folder.tasks.contains(.receipts) else {
+            report.status = .skipped
+            report.notes.append("skipped: \(folder.directory) has no receipts.jsonl")
+            return
+        }
+        let read = try folder.rows(.receipts)
+        if !read.problems.isEmpty { report.notes.append("\(read.problems.count) receipt line(s) skipped: " + read.problems.prefix(5).joined(separator: "; ")) }
+        let receipts = read.rows
+        let scored = FixtureFolder.spread(receipts, limit: o.limit)
+        let train = try o.accuracy.trainDirectory.map { try FixtureFolder(directory: $0).rows(.receipts).rows }
+        let run = ReceiptPipelineRun(rows: scored, teaching: ReceiptTeaching(all: receipts, train: train, folds: o.accuracy.taught.folds),
+                                     planText: try String(contentsOfFile: o.pipelinePlan, encoding: .utf8),
+                                     rules: try KeywordRuleBook(directory: o.configDirectory), concurrency: o.pipelineConcurrency)
+        report.set("workload", ["receipts": .number(Double(scored.count)), "plan": .string(o.pipelinePlan),
+                                "concurrency": .number(Double(o.pipelineConcurrency)), "model": .string(ctx.model.path),
+                                "memory": .string(train == nil ? "\(o.accuracy.taught.folds)-fold: the other folds' receipts" : "--train folder")])
+
+        ctx.progress.begin("pipeline: rules only", total: scored.count)
+        let rules = try await run.run(model: Optional<any LocalModelClient>.none, progress: ctx.progress)
+        let engine = try Engine(model: ctx.model, parameters: ctx.parameters(contextLength: 2048 * o.pipelineConcurrency,
+                                                                              sequences: o.pipelineConcurrency))
+        let client = EngineModelClient(engine: engine)
+        ctx.progress.begin("pipeline: local model in-process", total: scored.count)
+        let tandem = try await run.run(model: client, progress: ctx.progress)
+        var sides: [(String, ReceiptPipelineRun.Outcome)] = [("rules only (--no-local-model)", rules), ("Tandem, model in-process", tandem)]
+        do {
+            sides.append(("llama-server over HTTP, one request per step", try await PipelineServerSide.run(ctx, run: run)))
+        } catch {
+            report.notes.append("llama-server side not run: \(error)")
+        }
+        record(&report, sides: sides)
+    }
+
+    private static func record(_ report: inout SuiteReport, sides: [(String, ReceiptPipelineRun.Outcome)]) {
+        var table = MarkdownTable(title: "receipt pipeline", headers: ["side", "records/s", "all fields", "company", "date", "address",
+                                                                       "total", "model calls", "prompt tokens", "cached", "generated"])
+        var json: [(String, JSONValue)] = []
+        for (name, o) in sides {
+            let s = o.summary
+            let field = { (f: String) in s.fields.first { $0.field == f }.map { String(format: "%.3f", $0.accuracy) } ?? "-" }
+            let cached = s.usage.promptTokens > 0 ? String(format: "%.0f%%", 100 * Double(s.usage.cachedPromptTokens) / Double(s.usage.promptTokens)) : "-"
+            table.rows.append([name, String(format: "%.2f", o.recordsPerSecond), String(format: "%.3f", o.accuracy), field("company"),
+                               field("date"), field("address"), field("total"), "\(s.modelCalls)", "\(s.usage.promptTokens)", cached,
+                               "\(s.usage.generatedTokens)"])
+            json.append((name, ["records_per_s": .number(o.recordsPerSecond), "all_fields": .number(o.accuracy), "seconds": .number(o.seconds),
+                                "summary": s.json(prices: .defaults)]))
+        }
+        report.tables.append(table)
+        var decided = MarkdownTable(title: "who decided each field (model in-process)", headers: ["step", "part", "methods"])
+        if let tandem = sides.first(where: { $0.0.hasPrefix("Tandem") })?.1 {
+            for step in tandem.summary.steps where !step.decisions.isEmpty {
+                for (part, methods) in step.decisions.sorted(by: { $0.key < $1.key }) {
+                    decided.rows.append([step.stepID, part, methods.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")])
+                }
+            }
+            decided.rows += tandem.summary.steps.filter { $0.usage.promptTokens > 0 }.map {
+                [$0.stepID, "prompt tokens", "\($0.usage.promptTokens), \($0.usage.cachedPromptTokens) from the prompt cache"]
+            }
+            report.tables.append(decided)
+            report.headline("pipeline_records_per_s", tandem.recordsPerSecond)
+            report.headline("acc_receipts_pipeline", tandem.accuracy)
+        }
+        if let rules = sides.first?.1 {
+            report.headline("acc_receipts_pipeline_rules", rules.accuracy)
+            report.headline("pipeline_rules_records_per_s", rules.recordsPerSecond)
+        }
+        if let server = sides.first(where: { $0.0.hasPrefix("llama-server") })?.1, let tandem = sides.first(where: { $0.0.hasPrefix("Tandem") })?.1,
+           server.recordsPerSecond > 0 {
+            report.headline("pipeline_vs_server", tandem.recordsPerSecond / server.recordsPerSecond)
+        }
+        report.set("sides", .object(json))
+    }
+}
+
+/// The server side of the pipeline suite: llama-server started with the same model, threads and
+/// slots as the in-process engine, each local-model call of the plan sent to it over HTTP.
+enum PipelineServerSide {
+    static func run(_ ctx: BenchContext, run: ReceiptPipelineRun) async throws -> ReceiptPipelineRun.Outcome {
+        let o = ctx.options
+        let server = try await LlamaServer.start(.init(model: ctx.model.path, threads: o.threads, slots: o.pipelineConcurrency,
+                                                       contextLength: 2048 * o.pipelineConcurrency, port: o.port), toolchain: ctx.tools())
+        let client = ServerModelClient(endpoint: server.api, modelName: URL(fileURLWithPath: ctx.model.path).lastPathComponent)
+        ctx.progress.begin("pipeline: llama-server over HTTP", total: run.rows.count)
+        do {
+            let outcome = try await run.run(model: client, progress: ctx.progress)
+            await server.stop()
+            return outcome
+        } catch {
+            await server.stop()
+            throw error
+        }
+    }
+}
