@@ -29,12 +29,9 @@ struct ServerModelClient: LocalModelClient {
 
     private func complete(system: String, user: String, schema: JSONValue, maxTokens: Int,
                           logprobs: Bool) async throws -> (text: String, usage: TokenUsage, logprob: Double) {
-        let body: JSONValue = [
-            "messages": [["role": "system", "content": .string(system)], ["role": "user", "content": .string(user)]],
-            "max_tokens": .number(Double(maxTokens)), "temperature": 0, "stream": false, "cache_prompt": true,
-            "logprobs": .bool(logprobs),
-            "response_format": ["type": "json_schema", "json_schema": ["name": "answer", "schema": schema]],
-        ]
+        let body = endpoint.chatBody(system: system, user: user, maxTokens: maxTokens, stream: false)
+            .setting("logprobs", to: .bool(logprobs))
+            .setting("response_format", to: ["type": "json_schema", "json_schema": ["name": "answer", "schema": schema]])
         let r = try await LoopbackHTTP.post(port: endpoint.port, path: "/v1/chat/completions", json: body)
         guard r.status == 200 else { throw BenchError.http("chat completion: HTTP \(r.status): \(r.body.prefix(300))") }
         let json = try r.json()

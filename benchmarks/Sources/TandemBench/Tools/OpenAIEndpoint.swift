@@ -19,13 +19,19 @@ struct OpenAIEndpoint: Sendable {
     /// hangs up as soon as the first event arrives (a client that leaves mid-stream).
     func streamedChat(system: String, user: String, maxTokens: Int, closeAfterFirstEvent: Bool = false,
                       timeoutSeconds: Double = 600) async throws -> LoopbackHTTP.Response {
-        var body: JSONValue = [
-            "messages": [["role": "system", "content": .string(system)], ["role": "user", "content": .string(user)]],
-            "max_tokens": .number(Double(maxTokens)), "temperature": 0, "stream": true, "cache_prompt": true,
-        ]
-        if let model { body = body.setting("model", to: .string(model)) }
+        let body = chatBody(system: system, user: user, maxTokens: maxTokens, stream: true)
         return try await LoopbackHTTP.post(port: port, path: "/v1/chat/completions", json: body, timeoutSeconds: timeoutSeconds,
                                            closeAfterFirstEvent: closeAfterFirstEvent)
+    }
+
+    /// A greedy `/v1/chat/completions` body with `cache_prompt` (and `model` when set).
+    func chatBody(system: String, user: String, maxTokens: Int, stream: Bool) -> JSONValue {
+        var body: JSONValue = [
+            "messages": [["role": "system", "content": .string(system)], ["role": "user", "content": .string(user)]],
+            "max_tokens": .number(Double(maxTokens)), "temperature": 0, "stream": .bool(stream), "cache_prompt": true,
+        ]
+        if let model { body = body.setting("model", to: .string(model)) }
+        return body
     }
 
     /// `/v1/embeddings` for `texts` in one request; the vectors in input order.
