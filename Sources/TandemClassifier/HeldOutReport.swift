@@ -40,6 +40,8 @@ public struct HeldOutReport: Sendable {
     public var chosenMethods: [ClassifierMethod]
     /// The chosen method's label per scored row, in the order the rows were given.
     public var chosenLabels: [String]
+    /// The calibrated probability of each of `chosenLabels` (what `tandem classify` reports).
+    public var chosenProbabilities: [Double]
     /// Seconds of the whole evaluation: embedding, teaching every fold, predicting.
     public var seconds: Double
 }

@@ -38,6 +38,7 @@ public enum TaughtEvaluation {
         var tally = HeldOutTally(), chosenTally = HeldOutTally()
         var chosenMethods: [ClassifierMethod] = []
         var chosenLabel: [Int: String] = [:]
+        var chosenProbability: [Int: Double] = [:]
         let wanted = Set(scored)
         for (i, split) in splits.enumerated() {
             let test = split.test.filter(wanted.contains)
@@ -48,11 +49,13 @@ public enum TaughtEvaluation {
                     engine: engine, settings: settings, tally: &tally, chosenTally: &chosenTally)
                 chosenMethods.append(outcome.method)
                 for (row, label) in zip(test, outcome.labels) { chosenLabel[row] = label }
+                for (row, p) in zip(test, outcome.probabilities) { chosenProbability[row] = p }
             }
             progress?(i + 1, splits.count)
         }
         return try report(tally, chosenTally, chosenMethods: chosenMethods,
-                                chosenLabels: scored.map { chosenLabel[$0] ?? "" }, settings: settings,
+                                chosenLabels: scored.map { chosenLabel[$0] ?? "" },
+                                chosenProbabilities: scored.map { chosenProbability[$0] ?? 0 }, settings: settings,
                                 embedSecondsPerText: await embedder.secondsPerText(since: embedTiming), start: start)
     }
 
@@ -68,15 +71,17 @@ public enum TaughtEvaluation {
             train: train, test: test, prompted: Set(spread(Array(test.indices), limit: settings.promptedRowLimit)),
             embedder: embedder, engine: engine, settings: settings, tally: &tally, chosenTally: &chosenTally)
         return try report(tally, chosenTally, chosenMethods: [outcome.method], chosenLabels: outcome.labels,
+                                chosenProbabilities: outcome.probabilities,
                                 settings: settings, embedSecondsPerText: await embedder.secondsPerText(since: embedTiming), start: start)
     }
 
     /// Teaches one classifier on `train` and records every asked method's answer for `test`
-    /// (prompted methods only for the rows in `prompted`). Returns the classifier's own choice.
+    /// (prompted methods only for the rows in `prompted`). Returns the classifier's own choice,
+    /// with the calibrated probability `tandem classify` would report for it.
     private static func teachAndPredict(train: [LabelledExample], test: [LabelledExample], prompted: Set<Int>,
                                         embedder: TextEmbedder, engine: Engine?, settings: HeldOutSettings,
                                         tally: inout HeldOutTally, chosenTally: inout HeldOutTally)
-        async throws -> (method: ClassifierMethod, labels: [String]) {
+        async throws -> (method: ClassifierMethod, labels: [String], probabilities: [Double]) {
         let teacher = ClassifierTeacher(embedder: embedder, methods: settings.taughtMethods, folds: settings.innerFolds,
                                         fewShotCount: settings.fewShotCount)
         let classifier = try await teacher.teach(train).classifier
@@ -117,11 +122,15 @@ public enum TaughtEvaluation {
         let chosen = answers[classifier.method] ?? answers.values.first ?? []
         chosenTally.addSeconds(.ensemble, seconds[classifier.method] ?? 0)
         for (e, p) in zip(test, chosen) { chosenTally.add(.ensemble, truth: e.label, predicted: p) }
-        return (classifier.method, chosen)
+        let probabilities = projected.map { p in
+            (try? classifier.prediction(from: classifier.distributions(projected: p)).probability) ?? 0
+        }
+        return (classifier.method, chosen, probabilities)
     }
 
     private static func report(_ tally: HeldOutTally, _ chosenTally: HeldOutTally, chosenMethods: [ClassifierMethod],
-                               chosenLabels: [String], settings: HeldOutSettings, embedSecondsPerText embed: Double,
+                               chosenLabels: [String], chosenProbabilities: [Double], settings: HeldOutSettings,
+                               embedSecondsPerText embed: Double,
                                start: Date) throws -> HeldOutReport {
         let counts = Dictionary(chosenMethods.map { ($0, 1) }, uniquingKeysWith: +)
         let modal = counts.max { a, b in a.value != b.value ? a.value < b.value : a.key > b.key }?.key ?? .nearestNeighbours
@@ -130,6 +139,7 @@ public enum TaughtEvaluation {
         }
         return HeldOutReport(scores: settings.methods.compactMap { tally.score($0, embedSecondsPerText: embed) },
                              chosen: chosen, chosenMethods: chosenMethods, chosenLabels: chosenLabels,
+                             chosenProbabilities: chosenProbabilities,
                              seconds: Date().timeIntervalSince(start))
     }
 

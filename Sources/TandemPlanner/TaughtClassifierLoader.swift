@@ -28,9 +28,22 @@ public struct TaughtLabellerClient: TaughtLabelling {
 
     /// One answer per text; nil under the classifier's threshold.
     public func answers(_ texts: [String]) async throws -> [TaughtAnswer?] {
-        try await labeller.label(texts).map { p in
-            p.map { TaughtAnswer(label: $0.label, probability: $0.probability, method: $0.method.rawValue) }
-        }
+        try await labeller.label(texts).map { $0.map(Self.answer) }
+    }
+
+    /// One answer per text, confident or not.
+    public func allAnswers(_ texts: [String]) async throws -> [TaughtAnswer] {
+        try await labeller.session.classify(texts).map(Self.answer)
+    }
+
+    /// The examples the classifier was taught with.
+    public var examples: [(text: String, label: String)] { labeller.session.classifier.examples.map { ($0.text, $0.label) } }
+
+    /// The classifier's threshold (after tandem.yaml's override).
+    public var threshold: Double { labeller.session.classifier.threshold }
+
+    private static func answer(_ p: Prediction) -> TaughtAnswer {
+        TaughtAnswer(label: p.label, probability: p.probability, method: p.method.rawValue)
     }
 }
 

@@ -59,7 +59,10 @@ import TandemTestSupport
                                                         args: ["items": ["Organic Bananas", ["description": "Pale Ale 6 Pack"]], "label_set": "line_items"]))
         let answered = categorized.value["items"]?.arrayValue ?? []
         #expect(answered.count == 2)
-        #expect(answered.allSatisfy { $0["method"] == "knn" }, "\(answered)")
+        // Keyword rules and the classifier are weighed by calibrated accuracy: either may decide,
+        // never the model, and both items land in their category.
+        #expect(answered.allSatisfy { $0["method"] == "knn" || $0["method"] == "keyword" }, "\(answered)")
+        #expect(answered.compactMap { $0["category"]?.stringValue } == ["produce", "alcohol"], "\(answered)")
         #expect(categorized.fallbackUnits == 0 && categorized.modelCalls == 0 && categorized.fallback == nil)
 
         let intent = try await worker.run(StepCall(stepID: "k", tool: "classify_text",

@@ -25,6 +25,13 @@ public protocol TaughtLabelling: Sendable {
     /// One answer per text, nil where it is under its confidence threshold (the tool's usual
     /// path, model then keywords, decides those).
     func answers(_ texts: [String]) async throws -> [TaughtAnswer?]
+    /// Every text's answer, confident or not, for tools that weigh it against other methods
+    /// (`categorize_items` against its keyword rules).
+    func allAnswers(_ texts: [String]) async throws -> [TaughtAnswer]
+    /// The labelled examples it was taught with: other methods are measured on the same rows.
+    var examples: [(text: String, label: String)] { get }
+    /// Under this probability its answers are not confident.
+    var threshold: Double { get }
 }
 
 /// The taught classifiers of a run, by label set name (`classifiers:` in tandem.yaml).
@@ -42,9 +49,14 @@ public struct TaughtClassifiers: Sendable {
     /// one whose labels are exactly `labels`. Either way only when every label it can answer with
     /// is offered, so it never answers outside the request's labels.
     public func classifier(labelSet: String?, labels: [String]) -> (any TaughtLabelling)? {
+        named(labelSet: labelSet, labels: labels)?.classifier
+    }
+
+    /// `classifier(labelSet:labels:)` with the label set name it is configured under.
+    public func named(labelSet: String?, labels: [String]) -> (name: String, classifier: any TaughtLabelling)? {
         let offered = Set(labels)
-        if let labelSet, let c = byLabelSet[labelSet] { return Set(c.labels).isSubset(of: offered) ? c : nil }
-        return byLabelSet.sorted { $0.key < $1.key }.first { Set($0.value.labels) == offered }?.value
+        if let labelSet, let c = byLabelSet[labelSet] { return Set(c.labels).isSubset(of: offered) ? (labelSet, c) : nil }
+        return byLabelSet.sorted { $0.key < $1.key }.first { Set($0.value.labels) == offered }.map { ($0.key, $0.value) }
     }
 }
 
@@ -53,9 +65,21 @@ enum TaughtPass {
     /// One answer per text (nil: the usual path decides), or all nil when there is no classifier
     /// or it failed (a warning says why; the tool still answers every text).
     static func answers(_ classifier: (any TaughtLabelling)?, _ texts: [String], tool: String) async throws -> [TaughtAnswer?] {
-        guard let classifier, !texts.isEmpty else { return texts.map { _ in nil } }
+        guard let classifier else { return texts.map { _ in nil } }
+        return try await guarded(texts, tool: tool) { try await classifier.answers($0) }
+    }
+
+    /// Every text's answer, confident or not (all nil without a classifier or when it failed).
+    static func allAnswers(_ classifier: (any TaughtLabelling)?, _ texts: [String], tool: String) async throws -> [TaughtAnswer?] {
+        guard let classifier else { return texts.map { _ in nil } }
+        return try await guarded(texts, tool: tool) { try await classifier.allAnswers($0).map(Optional.some) }
+    }
+
+    private static func guarded(_ texts: [String], tool: String,
+                                _ ask: ([String]) async throws -> [TaughtAnswer?]) async throws -> [TaughtAnswer?] {
+        guard !texts.isEmpty else { return [] }
         do {
-            let answers = try await classifier.answers(texts)
+            let answers = try await ask(texts)
             return answers.count == texts.count ? answers : texts.map { _ in nil }
         } catch {
             if error is CancellationError || Task.isCancelled { throw CancellationError() }

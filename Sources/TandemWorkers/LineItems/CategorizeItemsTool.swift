@@ -1,21 +1,31 @@
 import TandemCore
 import TandemOrchestrator
 
-/// `categorize_items`: one label per item (e.g. each receipt line item). A taught classifier for
-/// the label set (tandem.yaml `classifiers:`) answers first, all items in one embedding pass; the
-/// items it is unsure of go to the model concurrently so they decode in one batch; keyword rules
-/// answer for any item the model cannot. Each item says which `method` decided.
+/// `categorize_items`: one label per item (e.g. each receipt line item). The keyword rules and a
+/// taught classifier for the label set (tandem.yaml `classifiers:`, all items in one embedding
+/// pass) are weighed by calibrated accuracy (`LabelCombiner`); the items neither is sure of go to
+/// the model concurrently so they decode in one batch, with the better guess as the fallback.
+/// Each item says which `method` decided.
 public struct CategorizeItemsTool: LocalTool {
     private let book: KeywordRuleBook
     private let taught: TaughtClassifiers
+    /// Keyword accuracy measured on each taught classifier's examples, by label set name
+    /// (measured once here rather than on every call).
+    private let calibrations: [String: KeywordCalibration]
 
     /// Creates the tool over the config's keyword rule sets and taught classifiers.
-    public init(rules: KeywordRuleBook, taught: TaughtClassifiers = .none) { book = rules; self.taught = taught }
+    public init(rules: KeywordRuleBook, taught: TaughtClassifiers = .none) {
+        book = rules; self.taught = taught
+        calibrations = taught.byLabelSet.reduce(into: [:]) { out, entry in
+            let keywords = KeywordClassifier(labels: entry.value.labels, rules: try? rules.rules(entry.key))
+            out[entry.key] = KeywordCalibration(keywords: keywords, examples: entry.value.examples)
+        }
+    }
 
     /// Name, description and schemas.
     public let descriptor = ToolDescriptor(
         kind: .localModel, name: "categorize_items",
-        description: "Assigns each item one category. Labels come from `labels`, or from a label set in config (`label_set`, e.g. \"line_items\"), whose keyword rules are the fallback.",
+        description: "Assigns each item one category. Labels come from `labels`, or from a label set in config (`label_set`, e.g. \"line_items\"), whose keyword rules and taught classifier answer where they are sure; the model decides the rest.",
         argsSchema: ["type": "object", "required": ["items"], "additionalProperties": false,
                      "properties": ["items": ["type": "array", "items": ["type": ["string", "object"]],
                                               "description": "strings, or objects with a description (or name) field"],
@@ -32,22 +42,26 @@ public struct CategorizeItemsTool: LocalTool {
 
     /// Labels every item.
     public func run(_ args: JSONValue, model: (any LocalModelClient)?) async throws -> StepOutput {
+        let labelSet = args["label_set"]?.stringValue
         let spec = try LabelSpec.resolve(labels: args["labels"]?.arrayValue?.compactMap(\.stringValue),
-                                         labelSet: args["label_set"]?.stringValue, book: book, tool: descriptor.name)
-        let keywords = KeywordClassifier(labels: spec.labels, rules: spec.rules)
+                                         labelSet: labelSet, book: book, tool: descriptor.name)
         let descriptions = (args["items"]?.arrayValue ?? []).map(Self.description)
+        let combiner = combiner(spec: spec, labelSet: labelSet)
+        let found = taught.named(labelSet: labelSet, labels: spec.labels)
+        let taughtAnswers = try await TaughtPass.allAnswers(found?.classifier, descriptions, tool: descriptor.name)
+        let decisions = descriptions.indices.map { combiner.decide(descriptions[$0], taught: taughtAnswers[$0]) }
+        let pending = decisions.indices.filter { if case .askModel = decisions[$0] { true } else { false } }
         let labels = spec.labels
-        let taughtClassifier = taught.classifier(labelSet: args["label_set"]?.stringValue, labels: labels)
-        let taughtAnswers = try await TaughtPass.answers(taughtClassifier, descriptions, tool: descriptor.name)
-        let pending = descriptions.indices.filter { taughtAnswers[$0] == nil }
         let calls = try await concurrentMap(pending.map { descriptions[$0] }, limit: 64) { text in
             (text, try await ModelChoiceCall.run(model, system: Self.system, text: text, labels: labels))
         }
         var output = StepOutput(value: .null, units: descriptions.count)
-        var items = descriptions.indices.map { i -> JSONValue in
-            guard let a = taughtAnswers[i] else { return .null }
-            return ["description": .string(descriptions[i]), "category": .string(a.label), "confidence": .number(a.probability),
-                    "method": .string(a.method)]
+        func item(_ i: Int, _ label: String, _ p: Double, _ method: String) -> JSONValue {
+            ["description": .string(descriptions[i]), "category": .string(label), "confidence": .number(p), "method": .string(method)]
+        }
+        var items = decisions.indices.map { i -> JSONValue in
+            guard case .decided(let label, let p, let method) = decisions[i] else { return .null }
+            return item(i, label, p, method)
         }
         var firstReason: FallbackReason?
         for (slot, (text, call)) in zip(pending, calls) {
@@ -56,15 +70,13 @@ public struct CategorizeItemsTool: LocalTool {
             if call.usage.cachedPromptTokens > 0 { output.cacheHits += 1 }
             switch call.result {
             case .success(let choice):
-                items[slot] = ["description": .string(text), "category": .string(choice.label), "confidence": .number(choice.probability),
-                               "method": "model"]
+                items[slot] = item(slot, choice.label, choice.probability, "model")
             case .failure(let reason):
-                let choice = keywords.classify(text)
+                guard case .askModel(let label, let p, let method) = decisions[slot] else { continue }
                 output.fallbackUnits += 1
                 if firstReason == nil { firstReason = reason }
-                if call.calls == 0 { output.estimatedUsage += TokenEstimate.usage(prompt: Self.system + text, output: .string(choice.label)) }
-                items[slot] = ["description": .string(text), "category": .string(choice.label), "confidence": .number(choice.confidence),
-                               "method": "keyword"]
+                if call.calls == 0 { output.estimatedUsage += TokenEstimate.usage(prompt: Self.system + text, output: .string(label)) }
+                items[slot] = item(slot, label, p, method)
             }
         }
         if output.modelCalls > 0 { output.model = model?.modelName }
@@ -74,6 +86,19 @@ public struct CategorizeItemsTool: LocalTool {
         }
         output.value = ["items": .array(items)]
         return output
+    }
+
+    /// The combiner for a request: keyword accuracy measured on the taught classifier's examples
+    /// when one serves these labels (from the cache when the request is the label set's own).
+    private func combiner(spec: LabelSpec, labelSet: String?) -> LabelCombiner {
+        let keywords = KeywordClassifier(labels: spec.labels, rules: spec.rules)
+        guard let found = taught.named(labelSet: labelSet, labels: spec.labels) else {
+            return LabelCombiner(keywords: keywords, calibration: nil, threshold: 1)
+        }
+        let cached = labelSet == found.name && spec.labels == found.classifier.labels ? calibrations[found.name] : nil
+        return LabelCombiner(keywords: keywords,
+                             calibration: cached ?? KeywordCalibration(keywords: keywords, examples: found.classifier.examples),
+                             threshold: found.classifier.threshold)
     }
 
     static func description(_ item: JSONValue) -> String {

@@ -42,7 +42,7 @@ public enum BenchCommandLine {
           embed       texts/s of batched embeddings (mean pooling) vs llama-server --embedding, and
                       the cosine between the two sides' vectors
           accuracy    constrained local model vs keyword/regex baseline vs taught classifiers on a
-                      fixture folder
+                      fixture folder; line items also combined as categorize_items combines them
           serve       `tandem serve` vs llama-server over HTTP: the bulk workload streamed (items/s,
                       latency and TTFT p50/p95), embeddings, and a flood of concurrent requests
                       with 20% of clients hanging up mid-stream (answers, slots, memory after)

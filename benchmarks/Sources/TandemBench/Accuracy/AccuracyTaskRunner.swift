@@ -18,6 +18,8 @@ struct TaskOutcome: Sendable {
     /// Why the model trails the keyword rules, when it does.
     var why: String?
     var taught: HeldOutReport?
+    /// Line items: keyword rules, taught classifier and model together (`CombinedRun`).
+    var combined: AccuracySuite.Cell?
 
     init(task: AccuracyTask, rows: [FixtureFolder.Row]) {
         json = ["rows": .number(Double(rows.count))]
@@ -30,8 +32,11 @@ struct TaskOutcome: Sendable {
     mutating func set(_ key: String, _ value: JSONValue) { json = json.setting(key, to: value) }
 
     /// Adds a method's answer to every row record.
-    mutating func answers(_ method: AccuracyMethod, _ values: [JSONValue]) {
-        for i in rowRecords.indices where i < values.count { rowRecords[i] = rowRecords[i].setting(method.rawValue, to: values[i]) }
+    mutating func answers(_ method: AccuracyMethod, _ values: [JSONValue]) { answers(named: method.rawValue, values) }
+
+    /// Adds an answer under `name` to every row record.
+    mutating func answers(named name: String, _ values: [JSONValue]) {
+        for i in rowRecords.indices where i < values.count { rowRecords[i] = rowRecords[i].setting(name, to: values[i]) }
     }
 }
 
@@ -123,6 +128,7 @@ struct AccuracyTaskRunner: Sendable {
         let run = ClassificationRun(task: task, rows: input.scored, labels: input.labels, rules: rules)
         let runs = methods.filter { $0 != .taught }
         if !runs.isEmpty { ctx.progress.begin("accuracy: \(task.rawValue)", total: input.scored.count * runs.count) }
+        var modelAnswers: [String?]?
         for m in runs {
             let r = await run.run(model: m == .model ? client : nil, inFlight: m == .model ? o.accuracyInFlight : 1, progress: ctx.progress)
             let s = run.score(r)
@@ -132,6 +138,7 @@ struct AccuracyTaskRunner: Sendable {
             out.answers(m, r.predictions.map { $0.map { .string($0) } ?? .null })
             out.failures += r.failures
             if m == .model {
+                modelAnswers = r.predictions
                 out.fellBack = String(r.fallbacks)
                 out.why = Self.dominantAnswer(r.predictions)
             }
@@ -149,9 +156,46 @@ struct AccuracyTaskRunner: Sendable {
                                                     itemsPerSecond: report.chosen.itemsPerSecond)
             out.set("taught", TaughtRun.json(report, evaluation: o.accuracy.evaluation, settings: settings))
             out.answers(.taught, report.chosenLabels.map { .string($0) })
+            if task == .lineItems { combined(input, report: report, train: train, model: modelAnswers, into: &out) }
         } catch {
             out.failures.append("taught \(task.rawValue): \(error)")
         }
+    }
+
+    /// Line items as `categorize_items` answers them with keyword rules, a taught classifier and
+    /// (when the model method ran) the model together; see `CombinedRun`.
+    private func combined(_ input: AccuracySuite.Input, report: HeldOutReport, train: [FixtureFolder.Row]?,
+                          model: [String?]?, into out: inout TaskOutcome) {
+        let task = input.task
+        func example(_ row: FixtureFolder.Row) -> (text: String, label: String) {
+            (row.value[task.textKey]?.stringValue ?? "", row.value[task.labelKey]?.stringValue ?? "")
+        }
+        // Each scored row's training rows: the --train folder, or the cross-validation fold that left it out.
+        var foldOf: [Int: Int] = [:]
+        var foldExamples: [[(text: String, label: String)]] = []
+        if let train {
+            foldExamples = [train.map(example)]
+        } else {
+            let pool = TaughtRun.pool(input.all, scored: input.scored, limit: ctx.options.accuracy.teachRowLimit)
+            let splits = TaughtEvaluation.foldSplits(labels: pool.map { example($0).label },
+                                                     folds: min(ctx.options.accuracy.taught.folds, pool.count))
+            for (f, split) in splits.enumerated() {
+                foldExamples.append(split.train.map { example(pool[$0]) })
+                for r in split.test { foldOf[pool[r].line] = f }
+            }
+        }
+        let answers = CombinedRun(task: task, labels: input.labels, rules: rules)
+            .answers(scored: input.scored, taught: report, model: model) { i in
+                let f = foldOf[input.scored[i].line] ?? 0
+                return (f, foldExamples[f])
+            }
+        let score = ClassificationScore(zip(input.scored, answers.labels).map { ($0.value[task.labelKey]?.stringValue ?? "", $1) })
+        out.combined = AccuracySuite.Cell(score: score.accuracy, macroF1: score.macroF1, itemsPerSecond: report.chosen.itemsPerSecond)
+        out.set("combined", score.json
+            .setting("decided_by", to: .object(answers.methods.sorted { $0.key < $1.key }.map { ($0.key, .number(Double($0.value))) }))
+            .setting("rows_asking_model", to: .number(Double(answers.askedModel)))
+            .setting("model_answers_used", to: .bool(model != nil)))
+        out.answers(named: "combined", answers.labels.map { .string($0) })
     }
 
     /// The `--train` folder's rows for `task`: nil without a training folder, or (with a failure

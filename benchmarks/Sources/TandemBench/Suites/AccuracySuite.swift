@@ -71,6 +71,7 @@ enum AccuracySuite {
         var trailing: [String] = []
         var fieldTables: [MarkdownTable] = []
         var scoredRows: [JSONValue] = []
+        var combinedNotes: [String] = []
         defer { if let path = o.rowsPath { writeRows(scoredRows, to: path, report: &report) } }
         for input in inputs {
             let task = input.task
@@ -89,6 +90,10 @@ enum AccuracySuite {
             for f in out.failures { report.fail(f) }
             report.set(task.rawValue, out.json)
             for m in methods { if let cell = out.cells[m] { report.headline("acc_\(task.rawValue)_\(m.rawValue)", cell.score) } }
+            if let c = out.combined {
+                report.headline("acc_\(task.rawValue)_combined", c.score)
+                combinedNotes.append("\(task.rawValue) \(fixed(c.score, 3)) (macro-F1 \(fixed(c.macroF1, 3)))")
+            }
             scoredRows += out.rowRecords
             let metric = task == .receipts ? "all fields correct" : "accuracy"
             table.rows.append([task.rawValue, String(input.scored.count), metric] + methods.map { fixed(out.cells[$0]?.score, 3) }
@@ -109,6 +114,11 @@ enum AccuracySuite {
             if inputs.contains(where: { $0.task == .receipts }) {
                 report.notes.append("Taught receipts: `taught` = the rules with a memory of the teaching receipts (company names and addresses found in the OCR text, read in the taught spelling, each field only as close as a closeness learned on the teaching receipts themselves allows; `tandem run --receipt-examples`); `taught few-shot` = the model with the \(ReceiptFewShotRun.examples) nearest teaching receipts (by embedding) and their fields as chat turns, unusable fields repaired by the rules.")
             }
+        }
+        if !combinedNotes.isEmpty {
+            report.notes.append("Combined (what `categorize_items` does with keyword rules and a taught classifier: the likelier right by calibrated accuracy, keyword accuracy measured on the training rows; the model where both are under the classifier's 0.4 threshold"
+                + (methods.contains(.model) ? "" : ", here their better guess since the model method did not run") + "): "
+                + combinedNotes.joined(separator: ", ") + ".")
         }
         if !trailing.isEmpty { report.notes.append("The model does not beat the keyword baseline on: \(trailing.joined(separator: ", ")).") }
     }
