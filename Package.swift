@@ -65,7 +65,7 @@ let package = Package(
                                    "TandemClassifier", "TandemWorkers", "TandemTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "TandemRuntimeTests", dependencies: ["TandemRuntime", "TandemCore", "TandemTestSupport"]),
-        .testTarget(name: "TandemCloudTests", dependencies: ["TandemCloud", "TandemCore", "TandemTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "TandemCloudTests", dependencies: ["TandemCloud", "TandemCore", "TandemTestSupport"]),
         .testTarget(name: "TandemSandboxTests", dependencies: ["TandemSandbox", "TandemCore", "TandemTestSupport"]),
         .testTarget(name: "TandemMCPTests", dependencies: ["TandemMCP", "TandemCore"], exclude: ["Fixtures"]),
         .testTarget(name: "TandemClassifierTests", dependencies: ["TandemClassifier", "TandemRuntime", "TandemCore", "TandemTestSupport"]),

@@ -56,11 +56,20 @@ public struct CloudModelConfig: Sendable, Equatable {
     public var temperature: Double?
     /// Ask for a server-sent-event stream instead of one JSON body.
     public var stream: Bool
+    /// A pool of server roots serving the same model (`base_urls`): local-model steps spread
+    /// over them (`EndpointPool`). Empty: `baseURL` alone.
+    public var baseURLs: [String]
+    /// Most requests in flight at one endpoint of the pool (`max_in_flight`).
+    public var maxInFlight: Int
+
+    /// `baseURLs`, or `baseURL` alone when no pool is given.
+    public var endpoints: [String] { baseURLs.isEmpty ? [baseURL] : baseURLs }
 
     /// A config; only provider and model are required.
     public init(provider: CloudProvider, model: String, baseURL: String? = nil, apiKeyVariable: String?? = .none,
                 timeout: Duration = .seconds(120), maxRetries: Int = 3, outputRetries: Int = 1,
-                maxTokens: Int = 4096, temperature: Double? = nil, stream: Bool = false) {
+                maxTokens: Int = 4096, temperature: Double? = nil, stream: Bool = false,
+                baseURLs: [String] = [], maxInFlight: Int = 4) {
         self.provider = provider
         self.model = model
         self.baseURL = baseURL ?? provider.defaultBaseURL
@@ -71,6 +80,8 @@ public struct CloudModelConfig: Sendable, Equatable {
         self.maxTokens = maxTokens
         self.temperature = temperature
         self.stream = stream
+        self.baseURLs = baseURLs
+        self.maxInFlight = maxInFlight
     }
 
     /// Reads the config object described above.
@@ -102,18 +113,33 @@ public struct CloudModelConfig: Sendable, Equatable {
         guard json["base_url"].map({ $0.stringValue != nil || $0.isNull }) ?? true else {
             throw .invalidConfig("base_url must be a string")
         }
-        return CloudModelConfig(provider: provider, model: model, baseURL: json["base_url"]?.stringValue, apiKeyVariable: keyVariable,
-                  timeout: .milliseconds(Int((try number("timeout_s", 0.001...86_400) ?? 120) * 1000)),
-                  maxRetries: Int(try number("max_retries", 0...20) ?? 3),
-                  outputRetries: Int(try number("output_retries", 0...5) ?? 1),
-                  maxTokens: Int(try number("max_tokens", 1...1_000_000) ?? 4096),
-                  temperature: try number("temperature", 0...2),
-                  stream: json["stream"]?.boolValue ?? false)
+        var pool: [String] = []
+        if let urls = json["base_urls"], !urls.isNull {
+            guard let list = urls.arrayValue?.compactMap(\.stringValue), list.count == urls.arrayValue?.count, !list.isEmpty,
+                  list.allSatisfy({ ($0.hasPrefix("http://") || $0.hasPrefix("https://")) && $0.count > 8 }) else {
+                throw .invalidConfig("base_urls must be a non-empty list of URLs (http://host:port or https://host)")
+            }
+            pool = list
+        }
+        // Every number is read (and may throw) before the value is built: see `init(json:)`.
+        let timeout = try number("timeout_s", 0.001...86_400) ?? 120
+        let maxRetries = try number("max_retries", 0...20) ?? 3
+        let outputRetries = try number("output_retries", 0...5) ?? 1
+        let maxTokens = try number("max_tokens", 1...1_000_000) ?? 4096
+        let temperature = try number("temperature", 0...2)
+        let maxInFlight = try number("max_in_flight", 1...1024) ?? 4
+        return CloudModelConfig(provider: provider, model: model, baseURL: json["base_url"]?.stringValue ?? pool.first,
+                                apiKeyVariable: keyVariable, timeout: .milliseconds(Int(timeout * 1000)), maxRetries: Int(maxRetries),
+                                outputRetries: Int(outputRetries), maxTokens: Int(maxTokens), temperature: temperature,
+                                stream: json["stream"]?.boolValue ?? false, baseURLs: pool, maxInFlight: Int(maxInFlight))
     }
 
     /// The full URL the client posts to for an API path such as `/v1/messages`.
-    public func endpoint(_ apiPath: String) -> String {
-        var root = baseURL
+    public func endpoint(_ apiPath: String) -> String { Self.url(baseURL, apiPath) }
+
+    /// `root` joined with an API path (a root already ending in `/v1` is used as is).
+    public static func url(_ root: String, _ apiPath: String) -> String {
+        var root = root
         while root.hasSuffix("/") { root.removeLast() }
         if root.hasSuffix("/v1"), apiPath.hasPrefix("/v1/") { return root + apiPath.dropFirst(3) }
         return root + apiPath

@@ -107,8 +107,8 @@ struct ConfigurationReader {
             guard let s = url.stringValue, s.hasPrefix("http://") || s.hasPrefix("https://"), s.count > 8 else {
                 issue(path + ".base_url", "expected a URL (http://host:port or https://host)"); return nil
             }
-        } else if provider == "openai-compatible" {
-            issue(path + ".base_url", "openai-compatible needs base_url (e.g. http://127.0.0.1:8080)"); return nil
+        } else if provider == "openai-compatible", value["base_urls"]?.arrayValue?.isEmpty ?? true {
+            issue(path + ".base_url", "openai-compatible needs base_url (e.g. http://127.0.0.1:8080) or base_urls (a pool)"); return nil
         }
         var wire = pairs.filter { !["backend", "provider"].contains($0.0) }
         wire.insert(("provider", .string(provider == "anthropic" ? "anthropic" : "openai")), at: 0)

@@ -33,6 +33,9 @@ private func loadRunModel(explicitPath: String?, config: TandemConfiguration, co
                           slots: Int, sharedKVPool: Bool) async throws(LocalModelLoadError) -> any LocalModelClient {
     let hint = "fetch it with `make models`, pass -m PATH, or run on the rule fallbacks with --no-local-model"
     let role = "primary"
+    if explicitPath == nil, let first = config.models(for: role).first, case .remote(let remote) = first.backend {
+        return try await remotePool(name: first.name, remote, source: configSource ?? "the config")
+    }
     if explicitPath == nil, !config.models(for: role).isEmpty {
         let source = configSource ?? "the config"
         var skipped: [SkippedModel] = []
@@ -55,4 +58,38 @@ private func loadRunModel(explicitPath: String?, config: TandemConfiguration, co
     do { return try EngineModelClient(modelPath: path, slots: slots, sharedKVPool: sharedKVPool) } catch {
         throw LocalModelLoadError(description: "cannot load the local model \(path): \(error)\n  \(hint)")
     }
+}
+
+/// The pool of OpenAI-compatible endpoints a remote `primary` model lists (`base_urls`, or its
+/// `base_url`), health-checked before the run: an endpoint serving another model is refused, one
+/// that does not answer starts out down, and the run needs at least one up. `tandem run` is an
+/// offline command, so the endpoints must be on this machine (loopback).
+private func remotePool(name: String, _ config: CloudModelConfig, source: String) async throws(LocalModelLoadError) -> any LocalModelClient {
+    guard config.provider == .openai else {
+        throw LocalModelLoadError(description: "model '\(name)' in \(source) is an Anthropic model: local-model steps need a local GGUF model or an openai-compatible server")
+    }
+    let egress = EgressPolicy(offline: true)
+    var key: APIKey?
+    if let variable = config.apiKeyVariable {
+        do { key = try APIKey(variable: variable) } catch {
+            throw LocalModelLoadError(description: "model '\(name)' in \(source): \(error)")
+        }
+    }
+    var clients: [RemoteModelClient] = []
+    for url in config.endpoints {
+        do { try egress.check(url: url) } catch {
+            throw LocalModelLoadError(description: "model '\(name)' in \(source): \(url): `tandem run` works offline, so its model endpoints must be on this machine (127.0.0.1, ::1 or localhost)")
+        }
+        clients.append(RemoteModelClient(baseURL: url, model: config.model, timeout: config.timeout, key: key, egress: egress))
+    }
+    let pool = EndpointPool(clients, maxInFlight: config.maxInFlight)
+    let refused = await pool.checkHealth()
+    let status = await pool.status()
+    guard status.contains(where: \.isUp) else {
+        let reasons = status.map { "\($0.url): \($0.lastError ?? "down")" }.joined(separator: "; ")
+        throw LocalModelLoadError(description: "model '\(name)' in \(source): no endpoint answered (\(reasons))")
+    }
+    for r in refused { Log.warning("\(r)") }
+    FileHandle.standardError.write(Data("tandem run: local model '\(name)' (\(config.model)) on \(status.filter(\.isUp).count) of \(status.count) endpoints, at most \(config.maxInFlight) calls in flight each\n".utf8))
+    return pool
 }

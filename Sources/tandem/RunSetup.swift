@@ -57,7 +57,8 @@ struct RunSetup {
                     throw RunSetupFailure("\(configSource ?? "config"): \(error)\n  fix or remove the entry (see docs/taught-classifiers.md)")
                 }
             } else {
-                Log.warning("classifiers in \(configSource ?? "the config") are not used: they need the local model (--no-local-model is set)")
+                let why = model == nil ? "--no-local-model is set" : "the primary model is a server, not a GGUF file in this process"
+                Log.warning("classifiers in \(configSource ?? "the config") are not used: they embed with the local model (\(why))")
             }
         }
         var receiptMemory: ReceiptFieldMemory?

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TandemCloud
 import TandemCore
+import TandemTestSupport
 
 /// Each fault ends in a retry, a fallback or a clear error, for both APIs. The time limit only
 /// catches a hang: each test takes seconds on a quiet machine, and minutes under a CPU hog.

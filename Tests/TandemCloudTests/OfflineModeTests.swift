@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TandemCloud
 import TandemCore
+import TandemTestSupport
 
 /// Offline mode refuses non-loopback hosts before any connection and still allows loopback.
 @Suite(.timeLimit(.minutes(20)))  // a hang guard only: seconds when quiet

@@ -3,6 +3,7 @@ import Testing
 import Synchronization
 import TandemCloud
 import TandemCore
+import TandemTestSupport
 
 /// The API key never shows in errors, log lines or ledger entries, even when the server echoes it.
 @Suite(.timeLimit(.minutes(20)))  // a hang guard only: seconds when quiet

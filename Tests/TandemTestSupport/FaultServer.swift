@@ -1,29 +1,22 @@
 import Foundation
 import TandemCloud
 import TandemCore
-import TandemTestSupport
-
-/// Paths of the test fixtures, found from this file (symlinked dev packages resolve to the repo).
-enum Fixtures {
-    static let directory = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-        .deletingLastPathComponent().appendingPathComponent("Fixtures")
-    static let repositoryRoot = directory.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-}
 
 /// `Fixtures/fault_server.py` on a free 127.0.0.1 port, stopped by `stop()` or when the test
 /// process exits (the script quits when its stdin closes).
-final class FaultServer {
-    let port: Int
+public final class FaultServer {
+    /// The port it listens on (127.0.0.1).
+    public let port: Int
     private let process = Process()
     private let input = Pipe()
 
     /// Starts the script and waits for its port. The blocking pipe read runs on a thread of its
     /// own: tests run on the cooperative pool (two threads on a 2-core machine), and a blocked
     /// pool thread would stall every other test's network I/O.
-    init() async throws {
+    public init() async throws {
         let output = Pipe()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Fixtures.directory.appendingPathComponent("fault_server.py").path, "0"]
+        process.arguments = ["python3", TestPaths.fixtures.appendingPathComponent("fault_server.py").path, "0"]
         process.standardInput = input
         process.standardOutput = output
         do { try process.run() } catch {
@@ -50,19 +43,20 @@ final class FaultServer {
     }
 
     /// A base URL for `scenario` with a counter of its own (`/scenario/<uuid>`).
-    func baseURL(_ scenario: String) -> String {
+    public func baseURL(_ scenario: String) -> String {
         "http://127.0.0.1:\(port)/\(scenario)/\(UUID().uuidString)"
     }
 
     /// How many POSTs reached `url` (a full endpoint URL built from `baseURL`).
-    func requestCount(_ url: String) async throws -> Int {
+    public func requestCount(_ url: String) async throws -> Int {
         let path = url.replacingOccurrences(of: "http://127.0.0.1:\(port)", with: "")
         let response = try await CloudHTTPClient(retry: RetryPolicy(maxRetries: 0))
             .send(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/__count\(path)", timeout: .seconds(300)))  // far past any load
         return try JSONParser.parse(bytes: response.body)["count"]?.intValue ?? -1
     }
 
-    func stop() {
+    /// Stops the script.
+    public func stop() {
         try? input.fileHandleForWriting.close()  // the script also exits by itself when stdin closes
         stopChild(process)
     }

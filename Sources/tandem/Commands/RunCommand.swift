@@ -44,10 +44,14 @@ enum RunCommand: Command {
                                 defaults): local-model steps use the first model of role `primary`
                                 that loads (on its device and context), going down the role's list
                                 past missing files and load errors, each logged; stderr names the
-                                model used. Its keywords_dir applies too (default: config), and
-                                its classifiers (taught with `tandem teach` for that model) answer
-                                categorize_items, classify_text and sentiment first when they are
-                                sure. A directory here is the older form: the *.keywords.json label sets
+                                model used. A first `primary` model that is an openai-compatible
+                                server (or a pool: base_urls) gets the local-model calls instead,
+                                spread over its loopback endpoints (docs/scale-out.md). Its
+                                keywords_dir applies too (default: config), and its classifiers
+                                (taught with `tandem teach` for that model) answer classify_text
+                                and sentiment first when they are sure; categorize_items weighs
+                                them against its keyword rules by calibrated accuracy. A
+                                directory here is the older form: the *.keywords.json label sets
           --receipt-examples FILE
                                 labelled receipts, JSONL {"text": ..., "fields": {"company": ...,
                                 "address": ...}} (the fixtures' schema; default: the config's

@@ -21,7 +21,7 @@ enum StatusCommand: Command {
         load time.
 
         Remote models: reachable or not by a GET of base_url/v1/models (2 s timeout; skipped when
-        offline). Requests, failures and cost of every model come from the cost ledger, where
+        offline), and each endpoint of a pool (base_urls) the same way (loopback ones even offline). Requests, failures and cost of every model come from the cost ledger, where
         `tandem run` and `tandem ask` also record each local model call (provider "local",
         matched by the GGUF file name, $0).
 
@@ -59,6 +59,16 @@ enum StatusCommand: Command {
             case .remote(let cloud):
                 let reachable: JSONValue = offline ? .string("skipped (offline)") : .bool(await isReachable(cloud))
                 row += [("model", .string(cloud.model)), ("base_url", .string(cloud.baseURL)), ("reachable", reachable)]
+                if !cloud.baseURLs.isEmpty {
+                    // A pool (`base_urls`): each endpoint on its own; loopback ones are checked even offline.
+                    var endpoints: [JSONValue] = []
+                    for url in cloud.baseURLs {
+                        let local = (try? EgressPolicy(offline: true).check(url: url)) != nil
+                        let up: JSONValue = offline && !local ? .string("skipped (offline)") : .bool(await isReachable(url))
+                        endpoints.append(["url": .string(url), "reachable": up])
+                    }
+                    row.append(("endpoints", .array(endpoints)))
+                }
                 row += ledgerFields(ledger?.totals(for: cloud.model))
             }
             rows.append(.object(row))
@@ -102,9 +112,11 @@ enum StatusCommand: Command {
     }
 
     /// A cheap GET of the model list; any HTTP answer means the server is there.
-    private static func isReachable(_ cloud: CloudModelConfig) async -> Bool {
+    private static func isReachable(_ cloud: CloudModelConfig) async -> Bool { await isReachable(cloud.baseURL) }
+
+    private static func isReachable(_ root: String) async -> Bool {
         let client = CloudHTTPClient(retry: RetryPolicy(maxRetries: 0))
-        let response = try? await client.send(HTTPRequest(method: "GET", url: cloud.endpoint("/v1/models"), timeout: .seconds(2)))
+        let response = try? await client.send(HTTPRequest(method: "GET", url: CloudModelConfig.url(root, "/v1/models"), timeout: .seconds(2)))
         return response != nil
     }
 }

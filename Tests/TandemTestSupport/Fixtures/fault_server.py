@@ -7,7 +7,7 @@ when stdin closes, so it never outlives the test that started it.
 The first path segment picks the behaviour; the rest is free, so a test makes its own counter
 by adding a unique token: POST /429-then-ok/<token>/v1/chat/completions. Requests are counted
 per full path; GET /__count/<path> returns that count. A path ending in /v1/messages gets
-Anthropic-shaped answers, anything else OpenAI-shaped ones. Good answers are
+Anthropic-shaped answers, anything else OpenAI-shaped ones; GET .../v1/models lists "fault-model". Good answers are
 {"answer": "ok"} with usage 11 input / 7 output tokens.
 """
 import email.utils
@@ -88,6 +88,8 @@ class Handler(BaseHTTPRequestHandler):
         if self.path.startswith("/__count/"):
             with LOCK:
                 self.send(200, {"count": COUNTS.get(self.path[len("/__count"):], 0)})
+        elif self.path.endswith("/v1/models"):
+            self.send(200, {"object": "list", "data": [{"id": "fault-model", "object": "model"}]})
         else:
             self.send(200, {"status": "ok"})
 
