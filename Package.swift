@@ -51,7 +51,8 @@ let package = Package(
                                          "TandemWorkers", "TandemServer"]),
         // Benchmarks: parity with llama.cpp's tools, prefix reuse, bulk throughput, accuracy.
         // `tandem-bench` and `tandem bench` run the same code.
-        .target(name: "TandemBench", dependencies: ["TandemCore", "TandemRuntime", "TandemOrchestrator", "TandemClassifier", "TandemWorkers"],
+        .target(name: "TandemBench", dependencies: ["TandemCore", "TandemRuntime", "TandemOrchestrator", "TandemClassifier", "TandemWorkers",
+                                             "TandemPlanner", "TandemCloud"],
                 path: "benchmarks/Sources/TandemBench"),
         .executableTarget(name: "tandem-bench", dependencies: ["TandemBench"],
                           path: "benchmarks/Sources/tandem-bench"),

@@ -18,7 +18,7 @@ public enum BenchCommandLine {
         "--npp", "--ntg", "--fixtures", "--config", "--limit", "--rows-out", "--train", "--accuracy-methods",
         "--taught-methods", "--folds", "--fewshot-rows", "--teach-rows", "--embed-texts", "--embed-clients", "--embed-rounds",
         "--serve-rounds", "--flood", "--tandem",
-        "--pipeline-plan", "--pipeline-concurrency",
+        "--pipeline-plan", "--pipeline-concurrency", "--scale-calls",
     ]
     /// Options without a value.
     public static let flags = ["--quick", "--no-progress"]
@@ -32,8 +32,8 @@ public enum BenchCommandLine {
         progress bar on stderr; --json writes every figure plus the machine, the llama.cpp build,
         the model's sha256 and the Tandem commit. Run release builds (swift build -c release).
 
-        suites (default: all of them, serve only when named with --quick; a suite that fails
-        leaves the others' results intact):
+        suites (default: all of them, serve and scale only when named with --quick; a suite that
+        fails leaves the others' results intact):
           parity      pp/tg tokens/s through Tandem's engine vs llama-bench, alternating; tg with
                       and without a stream consumer, and Tandem's time per token split up
           prefix      TTFT for a long shared prefix: cold, warm (in memory), restored from disk
@@ -49,6 +49,9 @@ public enum BenchCommandLine {
           pipeline    the receipt plan over the fixture receipts: model in-process vs rules only vs
                       each local-model call over HTTP to llama-server (records/s, all-fields accuracy,
                       who decided each field, cached prompt tokens per step)
+          scale       the receipt plan's model calls over a pool (EndpointPool) of 1, 2 and 4
+                      llama-server endpoints of one thread each (calls/s, scaling efficiency), and
+                      the coordinator alone against an instant-answer HTTP stub
 
         general:
           -m, --model PATH        GGUF model (default: models/SmolLM2-135M-Instruct.Q4_1.gguf)
@@ -118,6 +121,9 @@ public enum BenchCommandLine {
           --pipeline-plan FILE    the plan (default: examples/receipts/plan.json)
           --pipeline-concurrency N  records in flight, also the engine's and the server's slots
                                   (default: 8)
+        scale (also the pipeline options):
+          --scale-calls N         calls to the instant-answer stub that measure the coordinator
+                                  alone (default: 5000; quick: 200)
 
         exit status: 0 when every suite ran, 1 when one failed (partial results are still printed
         and written), 2 for usage errors.
@@ -169,9 +175,9 @@ public enum BenchCommandLine {
             o.suites = BenchSuite.allCases.filter(suites.contains)
             o.suitesExplicit = true
         } else if o.quick {
-            // The serve suite starts four servers and floods one: about 1.5 CPU-minutes even at
-            // quick sizes, too long for the smoke run `make test` does; name it to run it.
-            o.suites = BenchSuite.allCases.filter { $0 != .serve }
+            // The serve suite starts four servers and floods one, the scale suite seven: minutes
+            // even at quick sizes, too long for the smoke run `make test` does; name them to run them.
+            o.suites = BenchSuite.allCases.filter { $0 != .serve && $0 != .scale }
         }
         for (name, value) in values { try apply(name, value, to: &o) }
         return o
@@ -226,6 +232,7 @@ public enum BenchCommandLine {
         case "--limit": o.limit = try int(1...1_000_000)
         case "--pipeline-plan": o.pipelinePlan = v
         case "--pipeline-concurrency": o.pipelineConcurrency = try int(1...64)
+        case "--scale-calls": o.scaleCalls = try int(1...1_000_000)
         case "--rows-out": o.rowsPath = v
         default:
             guard try o.accuracy.apply(name, v) else { throw BenchUsageError("unknown option \(name)") }

@@ -70,6 +70,7 @@ public enum BenchMain {
                 case .accuracy: try await AccuracySuite.run(context, &report)
                 case .serve: try await ServeSuite.run(context, &report)
                 case .pipeline: try await PipelineSuite.run(context, &report)
+                case .scale: try await ScaleSuite.run(context, &report)
                 }
             } catch {
                 report.fail(String(describing: error))

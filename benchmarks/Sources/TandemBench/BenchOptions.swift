@@ -19,6 +19,8 @@ enum BenchSuite: String, Sendable, CaseIterable {
     case serve
     /// The receipt plan end to end: model in-process vs rules only vs local steps over HTTP to llama-server.
     case pipeline
+    /// The receipt plan's model calls over a pool of 1, 2 and 4 one-thread llama-server endpoints.
+    case scale
 }
 
 /// Everything a bench run is configured by; `BenchCommandLine` fills it from arguments.
@@ -89,6 +91,8 @@ struct BenchOptions: Sendable {
     // pipeline
     var pipelinePlan = "examples/receipts/plan.json"
     var pipelineConcurrency = 8
+    /// Calls the scale suite sends to its instant-answer stub (the coordinator's own rate).
+    var scaleCalls = 5000
 
     /// Defaults for a full run.
     init() {}
@@ -102,6 +106,7 @@ struct BenchOptions: Sendable {
         maxSequences = 4; batchedPrompt = 32; batchedGenerated = 16
         embedTexts = 32; embedClients = 4; embedRounds = 1
         serveRounds = 1; serveFlood = 20
+        scaleCalls = 200
         limit = 4
         accuracy.teachRowLimit = 200
     }

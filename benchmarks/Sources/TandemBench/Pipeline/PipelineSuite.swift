@@ -12,17 +12,22 @@ import TandemWorkers
 /// `pipeline_vs_server`, `acc_receipts_pipeline` (all four fields right, model on; the receipt
 /// memory is taught from the other folds or `--train`).
 enum PipelineSuite {
-    static func run(_ ctx: BenchContext, _ report: inout SuiteReport) async throws {
-        let o = ctx.options
-        let folder = try FixtureFolder(directory: o.resolvedFixtures)
+    /// The fixture folder's receipts; nil (the suite marked skipped) when it has none.
+    static func receipts(_ ctx: BenchContext, _ report: inout SuiteReport) throws -> [FixtureFolder.Row]? {
+        let folder = try FixtureFolder(directory: ctx.options.resolvedFixtures)
         guard folder.tasks.contains(.receipts) else {
             report.status = .skipped
             report.notes.append("skipped: \(folder.directory) has no receipts.jsonl")
-            return
+            return nil
         }
         let read = try folder.rows(.receipts)
         if !read.problems.isEmpty { report.notes.append("\(read.problems.count) receipt line(s) skipped: " + read.problems.prefix(5).joined(separator: "; ")) }
-        let receipts = read.rows
+        return read.rows
+    }
+
+    static func run(_ ctx: BenchContext, _ report: inout SuiteReport) async throws {
+        let o = ctx.options
+        guard let receipts = try receipts(ctx, &report) else { return }
         let scored = FixtureFolder.spread(receipts, limit: o.limit)
         let train = try o.accuracy.trainDirectory.map { try FixtureFolder(directory: $0).rows(.receipts).rows }
         let run = ReceiptPipelineRun(rows: scored, teaching: ReceiptTeaching(all: receipts, train: train, folds: o.accuracy.taught.folds),

@@ -12,8 +12,10 @@ final class ServerProcess: Sendable {
     private let exited = ExitFlag()
     private let process: Mutex<Process?>
 
-    /// Starts `binary arguments…`; `waitUntilHealthy` then waits for `/health`.
-    init(name: String, binary: String, arguments: [String], port: Int, environment: [String: String] = [:]) throws {
+    /// Starts `binary arguments…`; `waitUntilHealthy` then waits for `/health`. `input` is its
+    /// stdin (default: none, so a server that quits at end of input needs a pipe held open).
+    init(name: String, binary: String, arguments: [String], port: Int, environment: [String: String] = [:],
+         input: FileHandle = .nullDevice) throws {
         self.name = name
         self.port = port
         logPath = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-bench-\(name)-\(port)-\(UUID().uuidString).log").path
@@ -22,7 +24,7 @@ final class ServerProcess: Sendable {
         p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = arguments
         p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        p.standardInput = FileHandle.nullDevice
+        p.standardInput = input
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         p.standardOutput = log
         p.standardError = log
