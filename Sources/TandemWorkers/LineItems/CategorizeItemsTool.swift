@@ -46,8 +46,8 @@ public struct CategorizeItemsTool: LocalTool {
         let spec = try LabelSpec.resolve(labels: args["labels"]?.arrayValue?.compactMap(\.stringValue),
                                          labelSet: labelSet, book: book, tool: descriptor.name)
         let descriptions = (args["items"]?.arrayValue ?? []).map(Self.description)
-        let combiner = combiner(spec: spec, labelSet: labelSet)
         let found = taught.named(labelSet: labelSet, labels: spec.labels)
+        let combiner = combiner(spec: spec, labelSet: labelSet, found: found)
         let taughtAnswers = try await TaughtPass.allAnswers(found?.classifier, descriptions, tool: descriptor.name)
         let decisions = descriptions.indices.map { combiner.decide(descriptions[$0], taught: taughtAnswers[$0]) }
         let pending = decisions.indices.filter { if case .askModel = decisions[$0] { true } else { false } }
@@ -90,9 +90,9 @@ public struct CategorizeItemsTool: LocalTool {
 
     /// The combiner for a request: keyword accuracy measured on the taught classifier's examples
     /// when one serves these labels (from the cache when the request is the label set's own).
-    private func combiner(spec: LabelSpec, labelSet: String?) -> LabelCombiner {
+    private func combiner(spec: LabelSpec, labelSet: String?, found: (name: String, classifier: any TaughtLabelling)?) -> LabelCombiner {
         let keywords = KeywordClassifier(labels: spec.labels, rules: spec.rules)
-        guard let found = taught.named(labelSet: labelSet, labels: spec.labels) else {
+        guard let found else {
             return LabelCombiner(keywords: keywords, calibration: nil, threshold: 1)
         }
         let cached = labelSet == found.name && spec.labels == found.classifier.labels ? calibrations[found.name] : nil

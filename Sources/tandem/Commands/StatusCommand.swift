@@ -57,7 +57,7 @@ enum StatusCommand: Command {
                 row += localFields(local, load: load)
                 row += ledgerFields(ledger?.totals(for: URL(fileURLWithPath: local.path).lastPathComponent))
             case .remote(let cloud):
-                let reachable: JSONValue = offline ? .string("skipped (offline)") : .bool(await isReachable(cloud))
+                let reachable: JSONValue = offline ? .string("skipped (offline)") : .bool(await isReachable(cloud.baseURL))
                 row += [("model", .string(cloud.model)), ("base_url", .string(cloud.baseURL)), ("reachable", reachable)]
                 if !cloud.baseURLs.isEmpty {
                     // A pool (`base_urls`): each endpoint on its own; loopback ones are checked even offline.
@@ -112,8 +112,6 @@ enum StatusCommand: Command {
     }
 
     /// A cheap GET of the model list; any HTTP answer means the server is there.
-    private static func isReachable(_ cloud: CloudModelConfig) async -> Bool { await isReachable(cloud.baseURL) }
-
     private static func isReachable(_ root: String) async -> Bool {
         let client = CloudHTTPClient(retry: RetryPolicy(maxRetries: 0))
         let response = try? await client.send(HTTPRequest(method: "GET", url: CloudModelConfig.url(root, "/v1/models"), timeout: .seconds(2)))

@@ -168,7 +168,8 @@ struct AccuracyTaskRunner: Sendable {
                           model: [String?]?, into out: inout TaskOutcome) {
         let task = input.task
         func example(_ row: FixtureFolder.Row) -> (text: String, label: String) {
-            (row.value[task.textKey]?.stringValue ?? "", row.value[task.labelKey]?.stringValue ?? "")
+            let e = TaughtRun(task: task).example(row)
+            return (e.text, e.label)
         }
         // Each scored row's training rows: the --train folder, or the cross-validation fold that left it out.
         var foldOf: [Int: Int] = [:]

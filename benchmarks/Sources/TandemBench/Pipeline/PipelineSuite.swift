@@ -1,6 +1,8 @@
 import Foundation
+import TandemCloud
 import TandemCore
 import TandemOrchestrator
+import TandemPlanner
 import TandemRuntime
 import TandemWorkers
 
@@ -101,7 +103,10 @@ enum PipelineServerSide {
         let o = ctx.options
         let server = try await LlamaServer.start(.init(model: ctx.model.path, threads: o.threads, slots: o.pipelineConcurrency,
                                                        contextLength: 2048 * o.pipelineConcurrency, port: o.port), toolchain: ctx.tools())
-        let client = ServerModelClient(endpoint: server.api, modelName: URL(fileURLWithPath: ctx.model.path).lastPathComponent)
+        // The client `tandem run` uses for a server model: one /v1/chat/completions per call, the
+        // schema as response_format, a choice as an enum schema scored by its logprobs.
+        let client = RemoteModelClient(baseURL: "http://127.0.0.1:\(server.port)", model: URL(fileURLWithPath: ctx.model.path).lastPathComponent,
+                                       timeout: .seconds(600), egress: EgressPolicy(offline: true))
         ctx.progress.begin("pipeline: llama-server over HTTP", total: run.rows.count)
         do {
             let outcome = try await run.run(model: client, progress: ctx.progress)

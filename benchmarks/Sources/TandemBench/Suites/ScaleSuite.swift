@@ -61,22 +61,30 @@ enum ScaleSuite {
     /// The plan with its model calls through a pool of `endpoints` one-thread servers.
     private static func poolRun(_ ctx: BenchContext, run: ReceiptPipelineRun, endpoints n: Int) async throws -> (ReceiptPipelineRun.Outcome, Int) {
         var servers: [LlamaServer] = []
-        defer { let s = servers; Task { for server in s { await server.stop() } } }
-        for _ in 0..<n {
-            servers.append(try await LlamaServer.start(.init(model: ctx.model.path, threads: 1, slots: 2, contextLength: 8192),
-                                                       toolchain: ctx.tools()))
+        do {
+            for _ in 0..<n {
+                servers.append(try await LlamaServer.start(.init(model: ctx.model.path, threads: 1, slots: 2, contextLength: 8192),
+                                                           toolchain: ctx.tools()))
+            }
+            let result = try await measure(ctx, run: run, ports: servers.map(\.port))
+            for server in servers { await server.stop() }
+            return result
+        } catch {
+            for server in servers { await server.stop() }
+            throw error
         }
+    }
+
+    /// The plan through a pool over the servers on `ports`; the calls that failed at an endpoint.
+    private static func measure(_ ctx: BenchContext, run: ReceiptPipelineRun, ports: [Int]) async throws -> (ReceiptPipelineRun.Outcome, Int) {
         let name = URL(fileURLWithPath: ctx.model.path).lastPathComponent
-        let pool = EndpointPool(servers.map { RemoteModelClient(baseURL: "http://127.0.0.1:\($0.port)", model: name, timeout: .seconds(3600),
-                                                                egress: EgressPolicy(offline: true)) }, maxInFlight: 2)
+        let pool = EndpointPool(ports.map { RemoteModelClient(baseURL: "http://127.0.0.1:\($0)", model: name, timeout: .seconds(3600),
+                                                             egress: EgressPolicy(offline: true)) }, maxInFlight: 2)
         let refused = await pool.checkHealth()
         guard refused.isEmpty else { throw BenchError.http("endpoint refused: \(refused)") }
-        ctx.progress.begin("scale: \(n) endpoint\(n == 1 ? "" : "s")", total: run.rows.count)
+        ctx.progress.begin("scale: \(ports.count) endpoint\(ports.count == 1 ? "" : "s")", total: run.rows.count)
         let outcome = try await run.run(model: pool, progress: ctx.progress)
-        let failures = await pool.status().reduce(0) { $0 + $1.failures }
-        for server in servers { await server.stop() }
-        servers = []
-        return (outcome, failures)
+        return (outcome, await pool.status().reduce(0) { $0 + $1.failures })
     }
 
     /// `calls` JSON calls through a pool of one instant-answer endpoint, 64 in flight.
