@@ -23,7 +23,14 @@ final class HTTPDaemon: Sendable {
 
     private struct Live {
         var exchanges: [ObjectIdentifier: HTTPExchange] = [:]
-        var handlersRunning = 0
+        /// Requests whose handler started, with what still holds each: its handler and its
+        /// connection (libmicrohttpd has not yet sent the last byte). A request is in flight
+        /// until both let go, so a drain does not close a stream whose tail is still queued.
+        var holds: [ObjectIdentifier: Int] = [:]
+        mutating func release(_ id: ObjectIdentifier) {
+            guard let n = holds[id] else { return }
+            holds[id] = n > 1 ? n - 1 : nil
+        }
         /// The `MHD_Daemon` pointer's bits; nil before `start` and after `stop`.
         var daemonBits: UInt?
         var port = 0
@@ -76,8 +83,8 @@ final class HTTPDaemon: Sendable {
         startWatch()
     }
 
-    /// Handlers still running (requests being answered).
-    var requestsInFlight: Int { live.withLock { $0.handlersRunning } }
+    /// Requests being answered: the handler runs, or its answer is not yet all sent.
+    var requestsInFlight: Int { live.withLock { $0.holds.count } }
 
     /// Open connections, idle ones included.
     var connectionCount: Int {
@@ -128,11 +135,12 @@ final class HTTPDaemon: Sendable {
             return keepReading
         }
         return exchange.advance(connection) { request, exchange in
-            live.withLock { $0.handlersRunning += 1 }
+            let id = ObjectIdentifier(exchange)
+            live.withLock { $0.holds[id] = 2 }
             return Task {
                 await handler(request, exchange)
                 exchange.handlerEnded()
-                live.withLock { $0.handlersRunning -= 1 }
+                live.withLock { $0.release(id) }
             }
         }
     }
@@ -141,8 +149,12 @@ final class HTTPDaemon: Sendable {
         guard let context, let pointer = context.pointee else { return }
         context.pointee = nil
         let exchange = Unmanaged<HTTPExchange>.fromOpaque(pointer).takeRetainedValue()
-        live.withLock { _ = $0.exchanges.removeValue(forKey: ObjectIdentifier(exchange)) }
         exchange.completed(ok: ok)
+        live.withLock { l in
+            let id = ObjectIdentifier(exchange)
+            _ = l.exchanges.removeValue(forKey: id)
+            l.release(id)
+        }
     }
 
     private var tooLarge: ServerResponse {
