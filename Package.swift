@@ -58,9 +58,9 @@ let package = Package(
                           path: "benchmarks/Sources/tandem-bench"),
 
         // What several test targets share (llama-server as a loopback peer); never in a product.
-        .target(name: "TandemTestSupport", dependencies: ["TandemCloud", "TandemOrchestrator", "TandemWorkers"], path: "Tests/TandemTestSupport", exclude: ["Fixtures"]),
+        .target(name: "TandemTestSupport", dependencies: ["TandemCloud", "TandemOrchestrator", "TandemRuntime", "TandemWorkers"], path: "Tests/TandemTestSupport", exclude: ["Fixtures"]),
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"]),
-        .testTarget(name: "TandemConfigTests", dependencies: ["TandemConfig", "TandemCore"]),
+        .testTarget(name: "TandemConfigTests", dependencies: ["TandemConfig", "TandemCloud", "TandemCore"]),
         .testTarget(name: "TandemPlannerTests",
                     dependencies: ["TandemPlanner", "TandemConfig", "TandemOrchestrator", "TandemCloud", "TandemRuntime", "TandemCore",
                                    "TandemClassifier", "TandemWorkers", "TandemTestSupport"],

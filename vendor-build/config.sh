@@ -46,6 +46,9 @@ LLAMA_CMAKE_OPTIONS=(
     -DLLAMA_CURL=OFF
     -DLLAMA_BUILD_WEBUI=OFF
     -DGGML_CUDA=$llama_cuda
+    # llama.cpp's RPC backend (a loadable module like the others) and its rpc-server tool: one
+    # model's layers spread over rpc-server processes (`rpc:` on a model entry).
+    -DGGML_RPC=ON
     # Installed tools find libllama next door without LD_LIBRARY_PATH.
     "-DCMAKE_INSTALL_RPATH=\$ORIGIN/../lib"
 )

@@ -17,6 +17,39 @@ static inline CURLcode tandem_curl_set_xferinfo_function(CURL *h, tandem_curl_xf
 static inline CURLcode tandem_curl_get_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode tandem_curl_get_double(CURL *h, CURLINFO i, double *v) { return curl_easy_getinfo(h, i, v); }
 
+// True for loopback and private-network addresses: 127.0.0.0/8, 10.0.0.0/8, 172.16.0.0/12,
+// 192.168.0.0/16, 169.254.0.0/16, ::1, fc00::/7 and fe80::/10 (what `allow_hosts:` may reach).
+static inline int tandem_is_private_address(const struct sockaddr *address) {
+    if (address->sa_family == AF_INET) {
+        unsigned long a = ntohl(((const struct sockaddr_in *)address)->sin_addr.s_addr);
+        return (a >> 24) == 127 || (a >> 24) == 10 || (a >> 20) == ((172UL << 4) | 1)
+            || (a >> 16) == ((192UL << 8) | 168) || (a >> 16) == ((169UL << 8) | 254);
+    }
+    if (address->sa_family == AF_INET6) {
+        const struct in6_addr *a = &((const struct sockaddr_in6 *)address)->sin6_addr;
+        return IN6_IS_ADDR_LOOPBACK(a) || (a->s6_addr[0] & 0xfe) == 0xfc || IN6_IS_ADDR_LINKLOCAL(a);
+    }
+    return 0;
+}
+
+// Like the loopback check below, for a host that `allow_hosts:` lets through: private addresses only.
+static inline curl_socket_t tandem_curl_open_private_socket(void *clientp, curlsocktype purpose,
+                                                            struct curl_sockaddr *address) {
+    (void)purpose;
+    if (!tandem_is_private_address(&address->addr)) {
+        if (clientp) *(int *)clientp = 1;
+        return CURL_SOCKET_BAD;
+    }
+    return socket(address->family, address->socktype, address->protocol);
+}
+
+/// Makes `h` open sockets only to private-network and loopback addresses.
+static inline CURLcode tandem_curl_restrict_to_private(CURL *h, int *refused) {
+    CURLcode rc = curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, tandem_curl_open_private_socket);
+    if (rc != CURLE_OK) return rc;
+    return curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, (void *)refused);
+}
+
 // Offline mode's last line of defence: curl asks this for every socket it opens, after DNS and
 // before connect(), so a name that resolves to a public address is refused without a packet sent.
 // `clientp` points at an int set to 1 when a socket is refused, so the caller can say why.

@@ -28,15 +28,15 @@ public struct CloudHTTPClient: Sendable {
 
     /// Sends `request` until it gets a 2xx, a non-retryable answer or runs out of attempts.
     public func send(_ request: HTTPRequest) async throws(CloudError) -> HTTPResponse {
-        let offline = egress.isOffline
         let host: String
         do { host = try egress.check(url: request.url) } catch { throw scrubbed(error) }
+        let scope = egress.socketScope(host: host)
         let shownURL = redactor.scrub((try? CurlURL(request.url).displayText) ?? request.url)
         var attempt = 0
         while true {
             attempt += 1
             if Task.isCancelled { throw .cancelled }
-            let outcome = await CurlRequest.send(request, loopbackOnly: offline)
+            let outcome = await CurlRequest.send(request, scope: scope)
             let failure: CloudError
             let retryable: Bool
             var retryAfter: Duration?
@@ -70,7 +70,7 @@ public struct CloudHTTPClient: Sendable {
     private func translate(_ curl: CurlFailure, request: HTTPRequest, url: String, host: String, attempts: Int) -> CloudError {
         switch curl.kind {
         case .cancelled: .cancelled
-        case .loopbackRefused: .offlineBlocked(host: redactor.scrub(host) + " (it resolved to a non-loopback address)")
+        case .loopbackRefused: .offlineBlocked(host: redactor.scrub(host) + " (it resolved to an address offline mode does not allow)")
         case .tooLarge: .responseTooLarge(url: url, limitBytes: request.maxResponseBytes)
         case .timedOut: .timedOut(url: url, seconds: Self.seconds(request.timeout), attempts: attempts)
         case .connection, .other:

@@ -19,8 +19,8 @@ final class CurlRequest {
     private var isTooLarge = false
     private var setupFailure: CURLcode = CURLE_OK
 
-    /// Prepares a transfer for `request`; `loopbackOnly` refuses every socket off 127.0.0.0/8 and ::1.
-    init(_ request: HTTPRequest, loopbackOnly: Bool, cancellation: CancellationFlag) throws(CloudError) {
+    /// Prepares a transfer for `request`; `scope` says which addresses its sockets may reach.
+    init(_ request: HTTPRequest, scope: SocketScope, cancellation: CancellationFlag) throws(CloudError) {
         CurlGlobal.ensureInitialized()
         let url = try CurlURL(request.url)
         guard let handle = curl_easy_init() else { throw .invalidURL(url: request.url, reason: "curl_easy_init failed") }
@@ -30,7 +30,8 @@ final class CurlRequest {
         self.maxResponseBytes = request.maxResponseBytes
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         socketRefused.initialize(to: 0)
-        configure(request, loopbackOnly: loopbackOnly || EgressPolicy.isLoopback(host: url.host ?? ""))
+        // A loopback name never leaves the machine, whatever the policy.
+        configure(request, scope: EgressPolicy.isLoopback(host: url.host ?? "") ? .loopback : scope)
     }
 
     deinit {
@@ -40,7 +41,7 @@ final class CurlRequest {
         socketRefused.deallocate()
     }
 
-    private func configure(_ request: HTTPRequest, loopbackOnly: Bool) {
+    private func configure(_ request: HTTPRequest, scope: SocketScope) {
         func check(_ rc: CURLcode) { if rc != CURLE_OK, setupFailure == CURLE_OK { setupFailure = rc } }
         let me = Unmanaged.passUnretained(self).toOpaque()
         check(tandem_curl_set_url_handle(handle, url.raw))
@@ -53,10 +54,11 @@ final class CurlRequest {
         check(tandem_curl_set_string(handle, CURLOPT_USERAGENT, "tandem"))
         check(tandem_curl_set_string(handle, CURLOPT_ACCEPT_ENCODING, ""))
         check(tandem_curl_set_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer))
-        if loopbackOnly {
-            // A proxy from the environment would be a non-loopback hop; go direct.
+        if scope != .any {
+            // A proxy from the environment would be a hop off the allowed addresses; go direct.
             check(tandem_curl_set_string(handle, CURLOPT_PROXY, ""))
-            check(tandem_curl_restrict_to_loopback(handle, socketRefused))
+            check(scope == .loopback ? tandem_curl_restrict_to_loopback(handle, socketRefused)
+                                     : tandem_curl_restrict_to_private(handle, socketRefused))
         }
         switch request.method.uppercased() {
         case "GET": check(tandem_curl_set_long(handle, CURLOPT_HTTPGET, 1))
@@ -150,13 +152,13 @@ extension CurlRequest {
     /// cooperative pool, nor of GCD's global pool (as wide as the CPU count on Linux, so a few
     /// slow transfers would queue the rest). Task cancellation aborts the transfer through the
     /// progress callback.
-    static func send(_ request: HTTPRequest, loopbackOnly: Bool) async -> Result<HTTPResponse, CurlFailure> {
+    static func send(_ request: HTTPRequest, scope: SocketScope) async -> Result<HTTPResponse, CurlFailure> {
         let flag = CancellationFlag()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<HTTPResponse, CurlFailure>, Never>) in
                 let thread = Thread {
                     do throws(CloudError) {
-                        let transfer = try CurlRequest(request, loopbackOnly: loopbackOnly, cancellation: flag)
+                        let transfer = try CurlRequest(request, scope: scope, cancellation: flag)
                         continuation.resume(returning: transfer.perform())
                     } catch {
                         continuation.resume(returning: .failure(CurlFailure(code: Int(CURLE_URL_MALFORMAT.rawValue),

@@ -1,7 +1,13 @@
+import CCurl
 import Foundation
 import Synchronization
 
 /// Offline mode: whether connections off this machine are allowed.
+///
+/// A config may let offline mode reach named hosts on a private network (`allow_hosts:`): those
+/// pass the host check, and their sockets may open only to private-network addresses (10/8,
+/// 172.16/12, 192.168/16, 169.254/16, fc00::/7, fe80::/10) or loopback, so a name that resolves
+/// to a public address is still refused.
 ///
 /// Offline comes from `TANDEM_OFFLINE=1` in the environment, from `--offline` (the CLI calls
 /// `setProcessOffline(true)`), or from a policy value built with `offline: true`; any one of them
@@ -11,9 +17,15 @@ import Synchronization
 public struct EgressPolicy: Sendable, Equatable {
     /// True when this value alone asks for offline mode.
     public var offline: Bool
+    /// Hosts offline mode may reach besides loopback (lower-case names or address literals, as
+    /// `allow_hosts:` lists them).
+    public var allowedHosts: Set<String>
 
     /// A policy; `offline: false` still honours the environment and `setProcessOffline`.
-    public init(offline: Bool = false) { self.offline = offline }
+    public init(offline: Bool = false, allowedHosts: Set<String> = []) {
+        self.offline = offline
+        self.allowedHosts = Set(allowedHosts.map(Self.bare))
+    }
 
     private static let processOffline = Atomic<Bool>(false)
 
@@ -39,8 +51,37 @@ public struct EgressPolicy: Sendable, Equatable {
     @discardableResult
     public func check(url: String) throws(CloudError) -> String {
         let host = try CurlURL(url).host ?? ""
-        if isOffline, !Self.isLoopback(host: host) { throw .offlineBlocked(host: host) }
+        if isOffline, !Self.isLoopback(host: host), !allowedHosts.contains(Self.bare(host)) { throw .offlineBlocked(host: host) }
         return host
+    }
+
+    /// Which addresses a transfer to `host` (already through `check`) may open sockets to.
+    public func socketScope(host: String) -> SocketScope {
+        guard isOffline else { return .any }
+        return allowedHosts.contains(Self.bare(host)) && !Self.isLoopback(host: host) ? .privateNetwork : .loopback
+    }
+
+    /// For an address literal, whether it is loopback or on a private network; nil for a name.
+    public static func isPrivateAddress(literal host: String) -> Bool? {
+        let name = bare(host)
+        var v4 = sockaddr_in()
+        v4.sin_family = sa_family_t(AF_INET)
+        if inet_pton(AF_INET, name, &v4.sin_addr) == 1 {
+            return withUnsafePointer(to: &v4) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { tandem_is_private_address($0) != 0 } }
+        }
+        var v6 = sockaddr_in6()
+        v6.sin6_family = sa_family_t(AF_INET6)
+        if inet_pton(AF_INET6, name, &v6.sin6_addr) == 1 {
+            return withUnsafePointer(to: &v6) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { tandem_is_private_address($0) != 0 } }
+        }
+        return nil
+    }
+
+    /// Lower case, without the brackets of an IPv6 literal.
+    static func bare(_ host: String) -> String {
+        var name = host.lowercased()
+        if name.hasPrefix("["), name.hasSuffix("]") { name = String(name.dropFirst().dropLast()) }
+        return name
     }
 
     /// True for `localhost` (curl answers it without DNS), 127.0.0.0/8 in dotted-quad form and ::1.
@@ -60,5 +101,40 @@ public struct EgressPolicy: Sendable, Equatable {
             return v
         }
         return octets.count == 4 && octets[0] == 127
+    }
+}
+
+/// Where a transfer's sockets may go, checked by libcurl's open-socket callback after DNS.
+public enum SocketScope: Sendable, Equatable {
+    /// Anywhere (online).
+    case any
+    /// Private-network and loopback addresses (offline, a host in `allow_hosts:`).
+    case privateNetwork
+    /// 127.0.0.0/8 and ::1 (offline).
+    case loopback
+}
+
+extension EgressPolicy {
+    /// Checks raw TCP endpoints (`host:port`, e.g. llama.cpp RPC servers) as `check(url:)` checks
+    /// URLs; offline, each name is also resolved here and every address must be loopback (or on a
+    /// private network, for a host in `allowedHosts`), the same rule the socket check applies to
+    /// HTTP.
+    public func checkTCP(endpoints: [String]) throws(CloudError) {
+        for endpoint in endpoints {
+            let host = try check(url: "http://" + endpoint)
+            guard isOffline, !Self.isLoopback(host: host) else { continue }
+            var hints = addrinfo()
+            hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+            var list: UnsafeMutablePointer<addrinfo>?
+            guard getaddrinfo(Self.bare(host), nil, &hints, &list) == 0 else { continue }  // the connect will say it
+            defer { freeaddrinfo(list) }
+            var cursor = list
+            while let info = cursor {
+                cursor = info.pointee.ai_next
+                guard let address = info.pointee.ai_addr, tandem_is_private_address(address) != 0 else {
+                    throw .offlineBlocked(host: host + " (it resolved to an address offline mode does not allow)")
+                }
+            }
+        }
     }
 }

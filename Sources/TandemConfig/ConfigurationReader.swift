@@ -6,7 +6,7 @@ import TandemCore
 struct ConfigurationReader {
     var issues: [ConfigIssue]
     private static let topKeys: Set<String> = ["version", "models", "roles", "classifier", "classifiers", "planner", "keywords_dir",
-                                               "prices", "offline", "mcp_servers", "model", "cloud", "receipt_examples"]
+                                               "prices", "offline", "allow_hosts", "mcp_servers", "model", "cloud", "receipt_examples"]
 
     init(issues: [ConfigIssue]) { self.issues = issues }
 
@@ -65,6 +65,7 @@ struct ConfigurationReader {
         config.pricesPath = string(root["prices"], "prices")
         config.receiptExamplesPath = string(root["receipt_examples"], "receipt_examples")
         if let o = root["offline"] { if let b = o.boolValue { config.offline = b } else { issue("offline", "expected true or false") } }
+        if let a = root["allow_hosts"] { config.allowHosts = allowHosts(a) }
         if let m = root["mcp_servers"] {
             if m.objectValue != nil { config.mcpServers = m } else { issue("mcp_servers", "expected a mapping NAME: {command, args}") }
         }
@@ -92,7 +93,8 @@ struct ConfigurationReader {
             let slots = int(value["slots"], path + ".slots", 1...256) ?? 8
             let device = string(value["device"], path + ".device") ?? "auto"
             if !["auto", "cpu", "cuda"].contains(device) { issue(path + ".device", "expected auto, cpu or cuda") }
-            return ModelSpec(name: name, backend: .local(LocalModelSpec(path: file, contextLength: context, slots: slots, device: device)))
+            let rpc = rpcEndpoints(value["rpc"], path: path + ".rpc")
+            return ModelSpec(name: name, backend: .local(LocalModelSpec(path: file, contextLength: context, slots: slots, device: device, rpc: rpc)))
         case "openai", "anthropic", "openai-compatible":
             return remoteSpec(value, provider: backend, path: path).map { ModelSpec(name: name, backend: .remote($0)) }
         default:
@@ -123,6 +125,41 @@ struct ConfigurationReader {
             issue(wire.contains { $0.0 == key } || key == "model" ? path + "." + key : path, text)
             return nil
         }
+    }
+
+    /// `host:port` strings of rpc-server processes.
+    private mutating func rpcEndpoints(_ v: JSONValue?, path: String) -> [String] {
+        guard let v, !v.isNull else { return [] }
+        guard let list = v.arrayValue else { issue(path, "expected a list of rpc-server endpoints HOST:PORT"); return [] }
+        var endpoints: [String] = []
+        for (i, item) in list.enumerated() {
+            guard let text = item.stringValue, let colon = text.lastIndex(of: ":"), colon != text.startIndex,
+                  let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else {
+                issue("\(path)[\(i)]", "expected HOST:PORT, e.g. 127.0.0.1:50052"); continue
+            }
+            endpoints.append(text)
+        }
+        return endpoints
+    }
+
+    /// Host names or address literals; a literal must be a private-network address (a name is
+    /// checked against that when it resolves, at the socket).
+    private mutating func allowHosts(_ v: JSONValue) -> [String] {
+        guard let list = v.arrayValue else { issue("allow_hosts", "expected a list of private-network host names or addresses"); return [] }
+        var hosts: [String] = []
+        for (i, item) in list.enumerated() {
+            let path = "allow_hosts[\(i)]"
+            guard let host = item.stringValue, !host.isEmpty else { issue(path, "expected a host name or address"); continue }
+            if host.contains("/") || host.contains("@") || (host.contains(":") && !host.contains("::") && host.split(separator: ":").count == 2) {
+                issue(path, "expected a bare host (no scheme, port or path): '\(host)'"); continue
+            }
+            if EgressPolicy.isPrivateAddress(literal: host) == false {
+                issue(path, "\(host) is a public address; allow_hosts lists private-network hosts only (10/8, 172.16/12, 192.168/16, fc00::/7, link-local)")
+                continue
+            }
+            hosts.append(host)
+        }
+        return hosts
     }
 
     private mutating func classifier(_ v: JSONValue) -> ClassifierSettings {

@@ -45,12 +45,15 @@ public struct LocalModelSpec: Sendable, Equatable {
     public var slots: Int
     /// `auto`, `cpu` or `cuda`.
     public var device: String
+    /// `host:port` of llama.cpp `rpc-server` processes that hold the model's layers (`rpc:`).
+    public var rpc: [String]
 
     /// Creates a spec.
-    public init(path: String, contextLength: Int = 4096, slots: Int = 8, device: String = "auto") {
+    public init(path: String, contextLength: Int = 4096, slots: Int = 8, device: String = "auto", rpc: [String] = []) {
         self.path = path
         self.contextLength = contextLength
         self.slots = slots
         self.device = device
+        self.rpc = rpc
     }
 }

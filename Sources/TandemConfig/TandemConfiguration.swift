@@ -1,4 +1,5 @@
 import Foundation
+import TandemCloud
 import TandemCore
 
 /// Everything `tandem.yaml` configures, typed and validated.
@@ -30,6 +31,14 @@ public struct TandemConfiguration: Sendable, Equatable {
     public var receiptExamplesPath: String?
     /// Refuse non-loopback connections (adds to `--offline` and `TANDEM_OFFLINE`).
     public var offline: Bool
+    /// Private-network hosts that offline mode may reach besides loopback (`allow_hosts:`): pool
+    /// endpoints and RPC servers on other machines of a private network.
+    public var allowHosts: [String] = []
+    /// The egress policy this config asks for: offline when `offline` (or `force`) says so, with
+    /// `allow_hosts:` let through.
+    public func egressPolicy(offline force: Bool = false) -> EgressPolicy {
+        EgressPolicy(offline: offline || force, allowedHosts: Set(allowHosts))
+    }
     /// MCP servers, as `tandem mcp` reads them (`{name: {command, args, env}}`); nil when none.
     public var mcpServers: JSONValue?
 

@@ -1,4 +1,5 @@
 import Foundation
+import TandemCloud
 import TandemConfig
 import TandemOrchestrator
 import TandemRuntime
@@ -64,10 +65,14 @@ extension ModelRouter {
     /// The loader `tandem run` uses: an engine on the spec's device and context, with `slots`
     /// sequences (the run's concurrency, so every record in flight has a slot), in one shared KV
     /// pool when asked (`EngineModelClient.init(modelPath:slots:backend:contextLength:sharedKVPool:)`).
-    public static func engineLoader(slots: Int, sharedKVPool: Bool = false) -> @Sendable (LocalModelSpec) async throws -> any LocalModelClient {
+    /// RPC servers (`rpc:`) must pass `egress` (`tandem run` is offline: loopback, or hosts in
+    /// `allow_hosts:`).
+    public static func engineLoader(slots: Int, sharedKVPool: Bool = false,
+                                    egress: EgressPolicy = EgressPolicy(offline: true)) -> @Sendable (LocalModelSpec) async throws -> any LocalModelClient {
         { spec in
-            try EngineModelClient(modelPath: spec.path, slots: slots, backend: try Backend(parsing: spec.device),
-                                  contextLength: spec.contextLength, sharedKVPool: sharedKVPool)
+            try egress.checkTCP(endpoints: spec.rpc)
+            return try EngineModelClient(modelPath: spec.path, slots: slots, backend: try Backend(parsing: spec.device),
+                                         contextLength: spec.contextLength, sharedKVPool: sharedKVPool, rpcServers: spec.rpc)
         }
     }
 }

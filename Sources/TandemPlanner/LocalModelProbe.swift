@@ -1,4 +1,5 @@
 import Foundation
+import TandemCloud
 import TandemConfig
 import TandemCore
 import TandemRuntime
@@ -26,17 +27,19 @@ public struct LocalModelProbe: Sendable, Equatable {
     /// Milliseconds `LlamaModel.load` took (backend modules were loaded before the clock started).
     public var loadMs: Double?
 
-    /// Loads `spec`'s file on the spec's device, measures it and frees it again.
-    public static func probe(_ spec: LocalModelSpec) -> LocalModelProbe {
+    /// Loads `spec`'s file on the spec's device (and RPC servers, which must pass `egress`),
+    /// measures it and frees it again.
+    public static func probe(_ spec: LocalModelSpec, egress: EgressPolicy = .current) -> LocalModelProbe {
         // The backend modules load once per process; keep that out of the first model's time.
         BackendRegistry.ensureLoaded()
         do {
             let backend = try Backend(parsing: spec.device)
             let start = ContinuousClock.now
-            let model = try LlamaModel.load(path: spec.path, backend: backend)
+            try egress.checkTCP(endpoints: spec.rpc)
+            let model = try LlamaModel.load(path: spec.path, backend: backend, rpcServers: spec.rpc)
             let elapsed = ContinuousClock.now - start
             let info = model.info
-            let devices = BackendRegistry.devices().filter { model.backend == .cuda ? $0.kind == "gpu" : $0.kind == "cpu" }
+            let devices = model.devices
             return LocalModelProbe(
                 loaded: true, error: nil, backend: model.backend.rawValue,
                 device: devices.map { "\($0.name) (\($0.description))" }.joined(separator: ", "),

@@ -29,7 +29,7 @@ public struct ModelRouter: Sendable {
             }
             do {
                 clients.append((spec.name, try PlanningModelClients.make(config: cloud, ledger: ledger,
-                                                                         egress: EgressPolicy(offline: configuration.offline),
+                                                                         egress: configuration.egressPolicy(),
                                                                          environment: environment)))
             } catch { skipped.append("\(spec.name): \(error)") }
         }

@@ -21,7 +21,8 @@ public struct ComputeDevice: Sendable, Equatable, Codable {
     public let name: String
     /// Human description, e.g. the CPU model or `NVIDIA H100 80GB HBM3`.
     public let description: String
-    /// `cpu`, `gpu` or `accelerator`.
+    /// `cpu`, `gpu`, `rpc` (a device of an `rpc-server`; its description is the endpoint) or
+    /// `accelerator`.
     public let kind: String
     /// Total and free memory in bytes (0 where the backend does not say).
     public let memoryTotal: UInt64
@@ -48,14 +49,19 @@ public enum BackendRegistry {
         }
     }
 
-    /// Every device of every loaded backend.
+    /// Every device of every loaded backend. RPC devices are listed only while their server
+    /// answers: asking a gone server for its memory would abort the process inside llama.cpp.
     public static func devices() -> [ComputeDevice] {
         ensureLoaded()
         return (0..<ggml_backend_dev_count()).compactMap { i in
             guard let dev = ggml_backend_dev_get(i) else { return nil }
+            // RPC devices call themselves GPUs; they are not local ones.
+            let isRPC = isRPCDevice(dev)
+            if isRPC, !RPCServers.isReachable(String(cString: ggml_backend_dev_description(dev))) { return nil }
             var free = 0, total = 0
             ggml_backend_dev_memory(dev, &free, &total)
             let kind = switch ggml_backend_dev_type(dev) {
+            case _ where isRPC: "rpc"
             case GGML_BACKEND_DEVICE_TYPE_CPU: "cpu"
             case GGML_BACKEND_DEVICE_TYPE_GPU, GGML_BACKEND_DEVICE_TYPE_IGPU: "gpu"
             default: "accelerator"
@@ -64,6 +70,11 @@ public enum BackendRegistry {
                                  description: String(cString: ggml_backend_dev_description(dev)),
                                  kind: kind, memoryTotal: UInt64(total), memoryFree: UInt64(free))
         }
+    }
+
+    /// True for a device of llama.cpp's RPC backend (an `rpc-server`).
+    static func isRPCDevice(_ dev: ggml_backend_dev_t) -> Bool {
+        ggml_backend_dev_backend_reg(dev).map { String(cString: ggml_backend_reg_name($0)) == "RPC" } ?? false
     }
 
     /// The GPU devices llama.cpp can offload to (CUDA when its module loaded and a GPU answered).

@@ -35,9 +35,9 @@ public final class Engine: Sendable {
     }
 
     /// Loads the model (shared with other engines on the same file) and creates an engine.
-    public convenience init(modelPath: String, backend: Backend = .auto, gpuLayers: Int? = nil,
+    public convenience init(modelPath: String, backend: Backend = .auto, gpuLayers: Int? = nil, rpcServers: [String] = [],
                             parameters: ContextParameters = ContextParameters(), maxQueued: Int = 4096) throws(RuntimeError) {
-        try self.init(model: LlamaModel.load(path: modelPath, backend: backend, gpuLayers: gpuLayers),
+        try self.init(model: LlamaModel.load(path: modelPath, backend: backend, gpuLayers: gpuLayers, rpcServers: rpcServers),
                       parameters: parameters, maxQueued: maxQueued)
     }
 

@@ -15,6 +15,8 @@ public final class LlamaModel: Sendable {
     public let info: ModelInfo
     /// The backend it runs on (never `.auto`).
     public let backend: Backend
+    /// The `rpc-server` endpoints holding its offloaded layers (empty when all is in-process).
+    public let rpcServers: [String]
     /// The tokenizer of this model.
     public var tokenizer: Tokenizer { Tokenizer(model: self) }
     private let digest = Mutex<String?>(nil)
@@ -25,16 +27,20 @@ public final class LlamaModel: Sendable {
     ///
     /// - Parameters:
     ///   - backend: `.cpu`, `.cuda`, or `.auto` (CUDA when a GPU answers, else CPU).
-    ///   - gpuLayers: layers to offload on CUDA; nil means all.
-    public static func load(path: String, backend: Backend = .auto, gpuLayers: Int? = nil) throws(RuntimeError) -> LlamaModel {
+    ///   - gpuLayers: layers to offload on CUDA or to the RPC servers; nil means all.
+    ///   - rpcServers: `host:port` of `rpc-server` processes to spread the layers over (llama.cpp
+    ///     splits them by each server's free memory); each is probed first.
+    public static func load(path: String, backend: Backend = .auto, gpuLayers: Int? = nil,
+                            rpcServers: [String] = []) throws(RuntimeError) -> LlamaModel {
         let summary = try GGUFValidator.validate(path: path)
         BackendRegistry.ensureLoaded()
         let resolved = try BackendRegistry.resolve(backend)
+        let rpc = try RPCServers.devices(for: rpcServers)
         let real = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
-        let layers = resolved == .cpu ? 0 : (gpuLayers ?? -1)
-        let key = "\(real)|\(resolved.rawValue)|\(layers)"
+        let layers = resolved == .cpu && rpc.isEmpty ? 0 : (gpuLayers ?? -1)
+        let key = "\(real)|\(resolved.rawValue)|\(layers)|\(rpcServers.joined(separator: ","))"
         if let shared = registry.withLock({ $0[key]?.model }) { return shared }
-        let model = try LlamaModel(path: real, backend: resolved, gpuLayers: layers, summary: summary)
+        let model = try LlamaModel(path: real, backend: resolved, gpuLayers: layers, rpc: (rpcServers, rpc), summary: summary)
         return registry.withLock { table in
             // Another thread may have loaded it meanwhile: keep one.
             if let shared = table[key]?.model { return shared }
@@ -43,29 +49,47 @@ public final class LlamaModel: Sendable {
         }
     }
 
-    private init(path: String, backend: Backend, gpuLayers: Int, summary: GGUFValidator.Summary) throws(RuntimeError) {
+    private init(path: String, backend: Backend, gpuLayers: Int, rpc: (endpoints: [String], devices: [ggml_backend_dev_t]),
+                 summary: GGUFValidator.Summary) throws(RuntimeError) {
         var params = llama_model_default_params()
         params.n_gpu_layers = Int32(clamping: gpuLayers)
-        var cpuOnly: [ggml_backend_dev_t?] = []
-        if backend == .cpu {
-            // An explicit device list keeps a CPU request off any GPU that happens to be present.
-            cpuOnly = (0..<ggml_backend_dev_count()).compactMap { ggml_backend_dev_get($0) }
-                .filter { ggml_backend_dev_type($0) == GGML_BACKEND_DEVICE_TYPE_CPU } + [nil]
+        // Always an explicit device list: it keeps a CPU request off any GPU that happens to be
+        // present, and every model off RPC servers it did not ask for (llama.cpp's default list
+        // takes every registered one, and a server that has gone away aborts the load).
+        let all = (0..<ggml_backend_dev_count()).compactMap { ggml_backend_dev_get($0) }.filter { !BackendRegistry.isRPCDevice($0) }
+        let gpus = all.filter { ggml_backend_dev_type($0) == GGML_BACKEND_DEVICE_TYPE_GPU }
+        let local: [ggml_backend_dev_t] = switch backend {
+        case .cpu where rpc.devices.isEmpty: all.filter { ggml_backend_dev_type($0) == GGML_BACKEND_DEVICE_TYPE_CPU }
+        case .cpu: []
+        // As llama.cpp's default: the GPUs, else the integrated ones.
+        default: gpus.isEmpty ? all.filter { ggml_backend_dev_type($0) == GGML_BACKEND_DEVICE_TYPE_IGPU } : gpus
         }
-        let loaded: OpaquePointer? = cpuOnly.isEmpty
-            ? llama_model_load_from_file(path, params)
-            : cpuOnly.withUnsafeMutableBufferPointer { devices in
-                params.devices = devices.baseAddress
-                return llama_model_load_from_file(path, params)
-            }
+        var chosen: [ggml_backend_dev_t?] = rpc.devices.map { Optional($0) } + local.map { Optional($0) } + [nil]
+        let loaded: OpaquePointer? = chosen.withUnsafeMutableBufferPointer { devices in
+            params.devices = devices.baseAddress
+            return llama_model_load_from_file(path, params)
+        }
         guard let raw = loaded else { throw .modelLoadFailed(path: path) }
+        RPCServers.retain(rpc.endpoints)
         self.raw = raw
         self.path = path
         self.backend = backend
-        self.info = ModelInfo(raw: raw, path: path, backend: backend, gpuLayers: backend == .cpu ? 0 : gpuLayers, ggufVersion: summary.version)
+        self.rpcServers = rpc.endpoints
+        self.info = ModelInfo(raw: raw, path: path, backend: backend, gpuLayers: backend == .cpu && rpc.devices.isEmpty ? 0 : gpuLayers,
+                              ggufVersion: summary.version)
     }
 
-    deinit { llama_model_free(raw) }
+    deinit {
+        llama_model_free(raw)
+        RPCServers.release(rpcServers)
+    }
+
+    /// The devices it runs on: the GPUs on CUDA, else the CPU, and the devices of its RPC servers.
+    public var devices: [ComputeDevice] {
+        BackendRegistry.devices().filter { d in
+            d.kind == "rpc" ? rpcServers.contains(d.description) : d.kind == (backend == .cuda ? "gpu" : "cpu")
+        }
+    }
 
     /// The file's sha256, computed once per process (and cached on disk by size and mtime).
     public func sha256() throws -> String {

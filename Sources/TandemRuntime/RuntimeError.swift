@@ -24,6 +24,7 @@ public enum RuntimeError: Error, CustomStringConvertible, Sendable, Equatable {
     case cancelled
     case engineClosed
     case stateFileRejected(path: String, reason: String)
+    case rpcServerUnavailable(endpoint: String, reason: String)
 
     public var description: String {
         switch self {
@@ -48,6 +49,7 @@ public enum RuntimeError: Error, CustomStringConvertible, Sendable, Equatable {
         case .cancelled: "the request was cancelled"
         case .engineClosed: "the engine has shut down"
         case .stateFileRejected(let p, let r): "ignored saved prompt state \(p): \(r)"
+        case .rpcServerUnavailable(let e, let r): "RPC server \(e) cannot be used: \(r)"
         }
     }
 }

@@ -29,18 +29,26 @@ func loadedModel(of client: any LocalModelClient) -> LlamaModel? {
     return (client as? EngineModelClient)?.engine.model
 }
 
+/// The pool behind a client from `makeRunModelClient`, nil when the model runs in this process.
+func endpointPool(of client: any LocalModelClient) -> EndpointPool? {
+    if let recording = client as? LedgerRecordingModelClient { return endpointPool(of: recording.base) }
+    return client as? EndpointPool
+}
+
 private func loadRunModel(explicitPath: String?, config: TandemConfiguration, configSource: String?,
                           slots: Int, sharedKVPool: Bool) async throws(LocalModelLoadError) -> any LocalModelClient {
     let hint = "fetch it with `make models`, pass -m PATH, or run on the rule fallbacks with --no-local-model"
     let role = "primary"
     if explicitPath == nil, let first = config.models(for: role).first, case .remote(let remote) = first.backend {
-        return try await remotePool(name: first.name, remote, source: configSource ?? "the config")
+        return try await remotePool(name: first.name, remote, egress: config.egressPolicy(offline: true),
+                                    source: configSource ?? "the config")
     }
     if explicitPath == nil, !config.models(for: role).isEmpty {
         let source = configSource ?? "the config"
         var skipped: [SkippedModel] = []
         let loaded = await ModelRouter(configuration: config).loadLocalModel(for: role, skipped: &skipped,
-                                                                            load: ModelRouter.engineLoader(slots: slots, sharedKVPool: sharedKVPool))
+                                                                            load: ModelRouter.engineLoader(slots: slots, sharedKVPool: sharedKVPool,
+                                                                                                           egress: config.egressPolicy(offline: true)))
         for model in skipped { Log.warning("\(role) model '\(model.name)' skipped: \(model.reason)") }
         guard let loaded else {
             throw LocalModelLoadError(description: "no model of role \(role) in \(source) could be loaded ("
@@ -63,12 +71,13 @@ private func loadRunModel(explicitPath: String?, config: TandemConfiguration, co
 /// The pool of OpenAI-compatible endpoints a remote `primary` model lists (`base_urls`, or its
 /// `base_url`), health-checked before the run: an endpoint serving another model is refused, one
 /// that does not answer starts out down, and the run needs at least one up. `tandem run` is an
-/// offline command, so the endpoints must be on this machine (loopback).
-private func remotePool(name: String, _ config: CloudModelConfig, source: String) async throws(LocalModelLoadError) -> any LocalModelClient {
+/// offline command, so the endpoints must be on this machine (loopback) or on a private-network
+/// host the config lists in `allow_hosts:`.
+private func remotePool(name: String, _ config: CloudModelConfig, egress: EgressPolicy,
+                        source: String) async throws(LocalModelLoadError) -> any LocalModelClient {
     guard config.provider == .openai else {
         throw LocalModelLoadError(description: "model '\(name)' in \(source) is an Anthropic model: local-model steps need a local GGUF model or an openai-compatible server")
     }
-    let egress = EgressPolicy(offline: true)
     var key: APIKey?
     if let variable = config.apiKeyVariable {
         do { key = try APIKey(variable: variable) } catch {
@@ -78,7 +87,10 @@ private func remotePool(name: String, _ config: CloudModelConfig, source: String
     var clients: [RemoteModelClient] = []
     for url in config.endpoints {
         do { try egress.check(url: url) } catch {
-            throw LocalModelLoadError(description: "model '\(name)' in \(source): \(url): `tandem run` works offline, so its model endpoints must be on this machine (127.0.0.1, ::1 or localhost)")
+            throw LocalModelLoadError(description: "model '\(name)' in \(source): \(url): `tandem run` works offline, so its model endpoints must be on this machine (127.0.0.1, ::1 or localhost) or on a private-network host listed in allow_hosts:")
+        }
+        if let host = URL(string: url)?.host, egress.socketScope(host: host) == .privateNetwork {
+            Log.info("offline: \(url) is allowed by allow_hosts (private-network addresses only)")
         }
         clients.append(RemoteModelClient(baseURL: url, model: config.model, timeout: config.timeout, key: key, egress: egress))
     }

@@ -60,6 +60,42 @@ struct OfflineModeTests {
         }
     }
 
+    @Test func allowedHostsPassTheHostCheckButTheirSocketsReachOnlyPrivateAddresses() async throws {
+        // TEST-NET-3, a public documentation address: listed by hand (the config reader would refuse
+        // it), it passes the host check, and the socket check after DNS still refuses it, so no
+        // packet leaves. Nothing here touches a network beyond the refused socket() call.
+        let policy = EgressPolicy(offline: true, allowedHosts: ["203.0.113.9"])
+        #expect(try policy.check(url: "http://203.0.113.9:9/v1") == "203.0.113.9")
+        #expect(policy.socketScope(host: "203.0.113.9") == .privateNetwork)
+        let client = CloudHTTPClient(retry: RetryPolicy(maxRetries: 0), egress: policy)
+        do {
+            _ = try await client.send(HTTPRequest(method: "GET", url: "http://203.0.113.9:9/v1/models", timeout: .seconds(60)))
+            Issue.record("a public address was reached offline")
+        } catch {
+            guard case .offlineBlocked(let host) = error else { Issue.record("expected offlineBlocked, got \(error)"); return }
+            #expect(host.contains("203.0.113.9") && host.contains("does not allow"), "\(host)")
+        }
+        // Loopback stays allowed with a list, and raw TCP endpoints follow the same rules.
+        let server = try await FaultServer()
+        let completion = try await faultClient(faultConfig(.openai, server.baseURL("ok")), egress: policy)
+            .completeJSON(system: "s", user: "u", schema: answerSchema, schemaName: "answer")
+        #expect(completion.value["answer"] == "ok")
+        try policy.checkTCP(endpoints: ["127.0.0.1:50052", "localhost:50052"])
+        #expect(throws: CloudError.offlineBlocked(host: "10.9.9.9")) { try policy.checkTCP(endpoints: ["10.9.9.9:50052"]) }
+        #expect(throws: CloudError.self) { try policy.checkTCP(endpoints: ["203.0.113.10:50052"]) }
+    }
+
+    @Test func privateAddressLiterals() {
+        for host in ["10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "169.254.0.5", "127.0.0.1", "::1", "fd00::1",
+                     "[fc00::2]", "fe80::1"] {
+            #expect(EgressPolicy.isPrivateAddress(literal: host) == true, "\(host)")
+        }
+        for host in ["8.8.8.8", "172.32.0.1", "172.15.0.1", "192.169.0.1", "11.0.0.1", "2001:4860::8888", "::ffff:8.8.8.8"] {
+            #expect(EgressPolicy.isPrivateAddress(literal: host) == false, "\(host)")
+        }
+        #expect(EgressPolicy.isPrivateAddress(literal: "gpu-box.lan") == nil)
+    }
+
     private func cloudErrorSync(_ body: () throws -> some Any) -> CloudError? {
         do { _ = try body(); return nil } catch let error as CloudError { return error } catch { return nil }
     }

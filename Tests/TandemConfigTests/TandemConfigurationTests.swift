@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TandemCloud
 import TandemConfig
 import TandemCore
 
@@ -120,5 +121,42 @@ private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathCom
         _ = try TandemConfiguration.parse(text: "receipt_examples: [a, b]\n", environment: [:])
     } throws: { error in
         (error as? ConfigError)?.issues.contains { $0.path == "receipt_examples" } ?? false
+    }
+}
+
+@Test func allowHostsAndRPCEndpointsAreReadAndCheckedWithTheirKeyPaths() throws {
+    let text = """
+        offline: true
+        allow_hosts: [gpu-box.lan, 10.0.0.7, "fd00::2"]
+        models:
+          big: {path: models/big.gguf, rpc: ["10.0.0.7:50052", "gpu-box.lan:50052"]}
+        """
+    let config = try TandemConfiguration.parse(text: text, environment: [:])
+    #expect(config.allowHosts == ["gpu-box.lan", "10.0.0.7", "fd00::2"])
+    guard case .local(let big) = try #require(config.model(named: "big")).backend else { Issue.record("expected a local model"); return }
+    #expect(big.rpc == ["10.0.0.7:50052", "gpu-box.lan:50052"])
+    let policy = config.egressPolicy()
+    #expect(policy.isOffline)
+    #expect(try policy.check(url: "http://10.0.0.7:8080/v1") == "10.0.0.7")
+    #expect(try policy.check(url: "http://GPU-BOX.lan:8080/v1") == "gpu-box.lan")
+    #expect(throws: CloudError.offlineBlocked(host: "10.0.0.8")) { try policy.check(url: "http://10.0.0.8:8080/v1") }
+    #expect(policy.socketScope(host: "gpu-box.lan") == .privateNetwork)
+    #expect(policy.socketScope(host: "127.0.0.1") == .loopback)
+    #expect(policy.socketScope(host: "elsewhere.lan") == .loopback)
+    #expect(TandemConfiguration().egressPolicy().socketScope(host: "api.example.com") == (EgressPolicy.current.isOffline ? .loopback : .any))
+
+    let bad = """
+        allow_hosts: [8.8.8.8, "10.0.0.7:8080", "http://gpu-box.lan", "2001:4860::8888", ""]
+        models:
+          big: {path: models/big.gguf, rpc: ["10.0.0.7", "host:0", 5]}
+        """
+    do {
+        _ = try TandemConfiguration.parse(text: bad, environment: [:])
+        Issue.record("public hosts and malformed endpoints were accepted")
+    } catch {
+        let paths = Set(error.issues.map(\.path))
+        #expect(paths == ["allow_hosts[0]", "allow_hosts[1]", "allow_hosts[2]", "allow_hosts[3]", "allow_hosts[4]",
+                          "models.big.rpc[0]", "models.big.rpc[1]", "models.big.rpc[2]"], "\(error)")
+        #expect(error.description.contains("8.8.8.8 is a public address"))
     }
 }

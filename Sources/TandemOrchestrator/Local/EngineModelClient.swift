@@ -22,8 +22,8 @@ public struct EngineModelClient: LocalModelClient {
     /// whose attention then runs over every sequence's cells (the receipt pipeline: 0.75x), and
     /// a near-tie token can differ from the same call alone. Off by default.
     public init(modelPath: String, slots: Int, backend: Backend = .auto, contextLength: Int = 2048,
-                sharedKVPool: Bool = false) throws {
-        let engine = try Engine(modelPath: modelPath, backend: backend,
+                sharedKVPool: Bool = false, rpcServers: [String] = []) throws {
+        let engine = try Engine(modelPath: modelPath, backend: backend, rpcServers: rpcServers,
                                 parameters: ContextParameters(contextLength: contextLength, sequences: slots,
                                                               unifiedKV: sharedKVPool))
         self.init(engine: engine)

@@ -10,8 +10,8 @@ enum InfoCommand: Command {
         usage: tandem info [MODEL] [options]
 
         Loads MODEL (default: \(ModelOptions.defaultModel)) and prints its architecture, size,
-        context length, vocabulary, chat template, the backend and device it runs on, and the
-        layers offloaded to a GPU.
+        context length, vocabulary, chat template, the backend and devices it runs on (with
+        --rpc, the rpc-server devices holding its layers), and the layers offloaded.
 
         options:
         \(ModelOptions.help)
@@ -21,18 +21,19 @@ enum InfoCommand: Command {
         examples:
           tandem info models/SmolLM2-135M-Instruct.Q4_1.gguf
           tandem info --backend cpu --json
+          tandem info --rpc 127.0.0.1:50052,127.0.0.1:50053   # rpc-server processes, same llama.cpp build
         """
 
     static func run(_ a: inout Arguments) async throws -> Int32 {
-        let positional = a.positional()
+        // Options first, so an option's value is never taken for the MODEL argument.
         var options = try ModelOptions(&a)
-        if let positional { options.modelPath = positional }
         let wantsDigest = a.flag("--sha256")
         let json = a.flag("--json")
+        if let positional = a.positional() { options.modelPath = positional }
         try a.finish()
         let model = try options.loadModel()
         let i = model.info
-        let devices = BackendRegistry.devices().filter { model.backend == .cuda ? $0.kind == "gpu" : $0.kind == "cpu" }
+        let devices = model.devices
         let template = (try? ChatTemplate(model: model)).map { _ in i.chatTemplate.map(templateLabel) ?? "none" } ?? "unsupported"
         let digest = wantsDigest ? try model.sha256() : nil
         let fields: [(String, JSONValue)] = [

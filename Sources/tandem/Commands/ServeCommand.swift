@@ -105,8 +105,10 @@ enum ServeCommand: Command {
         if explicitModel == nil, !config.models(for: "primary").isEmpty {
             var skipped: [SkippedModel] = []
             let loaded = await ModelRouter(configuration: config).loadLocalModel(for: "primary", skipped: &skipped) { spec in
+                let rpc = options.rpcServers.isEmpty ? spec.rpc : options.rpcServers
+                try config.egressPolicy().checkTCP(endpoints: rpc)
                 let engine = try Engine(model: LlamaModel.load(path: spec.path, backend: try Backend(parsing: spec.device),
-                                                               gpuLayers: options.gpuLayers),
+                                                               gpuLayers: options.gpuLayers, rpcServers: rpc),
                                         parameters: parameters(context: explicitContext ?? spec.contextLength,
                                                                slots: explicitSlots ?? spec.slots), maxQueued: queue)
                 return EngineModelClient(engine: engine)
@@ -120,7 +122,8 @@ enum ServeCommand: Command {
             id = modelID ?? loaded.name
         } else {
             let path = explicitModel ?? ModelOptions.defaultModel
-            engine = try Engine(model: LlamaModel.load(path: path, backend: options.backend, gpuLayers: options.gpuLayers),
+            engine = try Engine(model: LlamaModel.load(path: path, backend: options.backend, gpuLayers: options.gpuLayers,
+                                                       rpcServers: options.rpcServers),
                                 parameters: parameters(context: explicitContext ?? 4096, slots: explicitSlots ?? 8), maxQueued: queue)
             id = modelID ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         }
