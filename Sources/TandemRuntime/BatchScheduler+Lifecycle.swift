@@ -27,6 +27,9 @@ extension BatchScheduler {
             return
         }
         if tokenizer.isEndOfGeneration(token) && !job.ignoresEndOfGeneration { finish(job, .endOfGeneration); return }
+        if job.wantsLogprobs, let logits = SamplerChain.logits(context, row: row) {
+            job.logprobs.append(SamplerChain.logProbability(of: token, logits: logits, count: Int(tokenizer.vocabularySize)))
+        }
         let textStart = SchedulerStepStats.now
         job.generated.append(token)
         let length = tokenizer.piece(token, into: &pieceBuffer)

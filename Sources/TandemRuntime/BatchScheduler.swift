@@ -16,6 +16,8 @@ struct JobSpec: Sendable {
     let ignoreEndOfGeneration: Bool
     /// False when the caller reads only `.done` (`Engine.complete`): no text events are sent.
     var streamsText = true
+    /// Record each generated token's log-probability.
+    var logprobs = false
     let continuation: AsyncThrowingStream<GenerationEvent, Error>.Continuation
 }
 
@@ -111,6 +113,7 @@ actor BatchScheduler {
             job = SequenceJob(id: spec.id, prompt: spec.prompt, maxTokens: spec.maxTokens, stop: spec.stop,
                               sampler: sampler, choice: choice, streamsText: spec.streamsText, continuation: spec.continuation)
             job.ignoresEndOfGeneration = spec.ignoreEndOfGeneration
+            job.wantsLogprobs = spec.logprobs
         } catch {
             spec.continuation.finish(throwing: error)
             return

@@ -144,6 +144,7 @@ public final class Engine: Sendable {
                            stop: request.stop, sampling: request.sampling, grammar: grammar, labels: labels,
                            ignoreEndOfGeneration: request.ignoreEndOfGeneration, continuation: continuation)
         spec.streamsText = streamsText
+        spec.logprobs = request.logprobs
         return spec
     }
 }

@@ -31,6 +31,9 @@ public struct GenerationRequest: Sendable {
     public var constraint: Constraint?
     /// Keep generating through end-of-generation tokens (benchmarks: exactly `maxTokens`).
     public var ignoreEndOfGeneration: Bool
+    /// Report each generated token's log-probability (`Completion.tokenLogprobs`): one pass
+    /// over the vocabulary per token. Not with a choice constraint, which has its own probability.
+    public var logprobs = false
 
     public init(_ input: Input, maxTokens: Int = 256, sampling: SamplingParameters = .greedy,
                 stop: [String] = [], constraint: Constraint? = nil, ignoreEndOfGeneration: Bool = false) {
@@ -100,6 +103,9 @@ public struct Completion: Sendable {
     public var usage: GenerationUsage
     /// Set in choice mode.
     public var choice: ChoiceResult?
+    /// With `GenerationRequest.logprobs`: the natural log of each token's probability under the
+    /// model's full distribution (before sampling settings and grammar), one per `tokens`.
+    public var tokenLogprobs: [Double]?
 }
 
 /// What a stream yields: text as it is decoded, then the completion.

@@ -1,4 +1,5 @@
 import CLlama
+import Foundation
 
 /// The samplers of one sequence: an optional grammar, then penalties and greedy or
 /// top-k/top-p/min-p/temperature/seeded draw. Owns the llama.cpp samplers and frees them.
@@ -96,6 +97,15 @@ final class SamplerChain {
             llama_sampler_apply(grammar, &array)
             return p.pointee.logit != -Float.infinity
         }
+    }
+
+    /// log softmax(logits)[token], in Double, with the maximum subtracted first.
+    static func logProbability(of token: Token, logits: UnsafePointer<Float>, count: Int) -> Double {
+        guard count > 0, Int(token) >= 0, Int(token) < count else { return -.infinity }
+        let top = Double(logits[argmax(logits, count: count)])
+        var sum = 0.0
+        for i in 0..<count { sum += exp(Double(logits[i]) - top) }
+        return Double(logits[Int(token)]) - top - log(sum)
     }
 
     /// The first index of the largest value, as llama.cpp's greedy sampler picks it. Eight

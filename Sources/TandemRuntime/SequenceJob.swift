@@ -19,6 +19,9 @@ final class SequenceJob {
     let sampler: SamplerChain?
     var choice: ChoiceConstraint?
     var ignoresEndOfGeneration = false
+    /// Log-probabilities of `generated`, one each, when asked for.
+    var wantsLogprobs = false
+    var logprobs: [Double] = []
     var phase = Phase.waiting
     var slot: Int32?
     /// Prompt tokens not yet decoded.
@@ -85,7 +88,8 @@ final class SequenceJob {
         usage.timeToFirstTokenSeconds = (firstToken ?? now) - (admitted ?? submitted)
         usage.generationSeconds = firstToken.map { now - $0 } ?? 0
         usage.totalSeconds = now - submitted
-        continuation.yield(.done(Completion(text: text, tokens: generated, finishReason: reason, usage: usage, choice: result)))
+        continuation.yield(.done(Completion(text: text, tokens: generated, finishReason: reason, usage: usage, choice: result,
+                                            tokenLogprobs: wantsLogprobs ? logprobs : nil)))
         continuation.finish()
     }
 

@@ -25,6 +25,12 @@ extension ServeTests {
              "response_format.json_schema.schema", "unsupported_schema", "pattern"),
             (Array(#"{"model": "\#(m)", "messages": [{"role": "user", "content": "caf"#.utf8) + [0xC3, 0x28, 0xFF] + Array(#""}]}"#.utf8),
              nil, "invalid_utf8", "UTF-8"),
+            (Array(#"{"model": "\#(m)", "messages": [{"role": "user", "content": "hi"}], "logprobs": true, "stream": true}"#.utf8),
+             "logprobs", nil, "stream"),
+            (Array(#"{"model": "\#(m)", "messages": [{"role": "user", "content": "hi"}], "logprobs": true, "top_logprobs": 3}"#.utf8),
+             "top_logprobs", nil, "not supported"),
+            (Array(#"{"model": "\#(m)", "messages": [{"role": "user", "content": "hi"}], "logprobs": true, "choices": ["a", "b"]}"#.utf8),
+             "logprobs", nil, "choices"),
         ]
         for c in cases {
             let r = try await Curl.post(chat, c.body)

@@ -127,4 +127,29 @@ import TandemTestSupport
         #expect(chunks.allSatisfy { $0["object"]?.stringValue == "text_completion" })
         #expect(chunks.last?["choices"]?[0]?["finish_reason"]?.stringValue == "length")
     }
+    /// `logprobs: true` on a greedy answer: one per token, and the same values llama-server (same
+    /// build and model) reports for the same answer.
+    @Test func logprobsMatchLlamaServersOnTheSameGreedyAnswer() async throws {
+        let server = try await Self.server()
+        let peer = try LlamaServerPeer()
+        defer { peer.stop() }
+        try await peer.waitUntilHealthy()
+        func ask(_ url: String, _ model: String) async throws -> (text: String, logprobs: [Double], tokens: Int) {
+            let body: JSONValue = ["model": .string(model), "max_tokens": 8, "temperature": 0, "logprobs": true,
+                                   "messages": [["role": "system", "content": "You are a helpful assistant."],
+                                                ["role": "user", "content": "Name three colours."]]]
+            let r = try await Curl.post(url + "/v1/chat/completions", json: body)
+            #expect(r.status == 200, "\(r.body)")
+            let choice = r.json?["choices"]?[0]
+            let values = (choice?["logprobs"]?["content"]?.arrayValue ?? []).compactMap { $0["logprob"]?.doubleValue }
+            return (choice?["message"]?["content"]?.stringValue ?? "", values, r.json?["usage"]?["completion_tokens"]?.intValue ?? -1)
+        }
+        let ours = try await ask(server.url, server.model)
+        let theirs = try await ask(peer.baseURL, server.model)
+        #expect(ours.logprobs.count == ours.tokens && ours.tokens > 0)
+        #expect(ours.logprobs.allSatisfy { $0 <= 0 && $0.isFinite })
+        #expect(ours.text == theirs.text, "the same greedy answer is expected from the same build and model")
+        #expect(ours.logprobs.count == theirs.logprobs.count)
+        for (a, b) in zip(ours.logprobs, theirs.logprobs) { #expect(abs(a - b) < 0.02, "\(ours.logprobs) vs \(theirs.logprobs)") }
+    }
 }

@@ -31,15 +31,35 @@ struct CompletionShape: Sendable {
          "prompt_tokens_details": ["cached_tokens": .number(Double(u.cachedPromptTokens))]]
     }
 
-    /// The whole (non-streamed) response.
-    func response(_ c: Completion) -> JSONValue {
+    /// The whole (non-streamed) response; `logprobs` per token when the request asked for them.
+    func response(_ c: Completion, tokenizer: Tokenizer) -> JSONValue {
+        let logprobs = c.tokenLogprobs.map { Self.logprobs(c.tokens, $0, kind: kind, tokenizer: tokenizer) } ?? .null
         var choice: JSONValue = kind == .chat
-            ? ["index": 0, "message": ["role": "assistant", "content": .string(c.text)], "logprobs": nil,
+            ? ["index": 0, "message": ["role": "assistant", "content": .string(c.text)], "logprobs": logprobs,
                "finish_reason": .string(Self.finishReason(c.finishReason))]
-            : ["index": 0, "text": .string(c.text), "logprobs": nil, "finish_reason": .string(Self.finishReason(c.finishReason))]
+            : ["index": 0, "text": .string(c.text), "logprobs": logprobs, "finish_reason": .string(Self.finishReason(c.finishReason))]
         if let picked = c.choice { choice = choice.setting("choice", to: Self.choice(picked)) }
         return envelope(kind == .chat ? "chat.completion" : "text_completion")
             .setting("choices", to: [choice]).setting("usage", to: Self.usage(c.usage))
+    }
+
+    /// OpenAI's shapes: chat `{"content": [{token, logprob, bytes, top_logprobs}]}`, legacy
+    /// completions `{tokens, token_logprobs, top_logprobs, text_offset}`. No alternatives are
+    /// listed (`top_logprobs` is refused above 0).
+    static func logprobs(_ tokens: [Token], _ values: [Double], kind: GenerationCall.Kind, tokenizer: Tokenizer) -> JSONValue {
+        let pieces = tokens.map { (try? tokenizer.pieceBytes($0)) ?? [] }
+        let texts = pieces.map { String(decoding: $0, as: UTF8.self) }
+        let numbers = values.map { JSONValue.number($0.isFinite ? $0 : -9999) }
+        guard kind == .chat else {
+            var offset = 0
+            let offsets = texts.map { t -> JSONValue in defer { offset += t.count }; return .number(Double(offset)) }
+            return ["tokens": .array(texts.map(JSONValue.string)), "token_logprobs": .array(numbers), "top_logprobs": nil,
+                    "text_offset": .array(offsets)]
+        }
+        let content = zip(zip(texts, pieces), numbers).map { pair, number -> JSONValue in
+            ["token": .string(pair.0), "logprob": number, "bytes": .array(pair.1.map { .number(Double($0)) }), "top_logprobs": []]
+        }
+        return ["content": .array(content)]
     }
 
     /// A streamed piece of text (the first chat chunk also carries the role).

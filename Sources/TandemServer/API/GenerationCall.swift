@@ -86,7 +86,17 @@ struct GenerationCall: Sendable {
                              promptField: String) throws(APIError) -> GenerationCall {
         try body.rejectUnless("n", { $0.intValue == 1 }, "'n' must be 1: this server returns one choice per request")
         try body.rejectUnless("tools", { $0.arrayValue?.isEmpty == true }, "'tools' are not supported; leave them out")
-        try body.rejectUnless("logprobs", { $0.boolValue == false }, "'logprobs' are not supported; leave it out")
+        // Chat sends `logprobs: true`; legacy completions send a count of alternatives (0 here).
+        let logprobs: Bool
+        if kind == .text, let count = body.value("logprobs")?.intValue {
+            guard count == 0 else {
+                throw .invalid("logprobs", "'logprobs' above 0 asks for alternatives, which this server does not list; send 0 for each token's own logprob")
+            }
+            logprobs = true
+        } else {
+            logprobs = try body.bool("logprobs") ?? false
+        }
+        try body.rejectUnless("top_logprobs", { $0.intValue == 0 }, "'top_logprobs' is not supported; leave it out or send 0 (each token's own logprob comes with 'logprobs': true)")
         for penalty in ["frequency_penalty", "presence_penalty"] {
             try body.rejectUnless(penalty, { $0.doubleValue == 0 }, "'\(penalty)' is not supported; leave it out or send 0")
         }
@@ -133,7 +143,12 @@ struct GenerationCall: Sendable {
             constraint = .choice(choices)
             if body.value(maxField) == nil { maxTokens = min(maxTokens, 64) }
         }
-        let request = GenerationRequest(.tokens(tokens), maxTokens: maxTokens, sampling: sampling, stop: stop, constraint: constraint)
+        if logprobs {
+            guard !stream else { throw .invalid("logprobs", "'logprobs' with 'stream' is not supported; ask for one or the other") }
+            guard labels == nil else { throw .invalid("logprobs", "'logprobs' and 'choices' cannot be combined: a choice carries its own probability") }
+        }
+        var request = GenerationRequest(.tokens(tokens), maxTokens: maxTokens, sampling: sampling, stop: stop, constraint: constraint)
+        request.logprobs = logprobs
         return GenerationCall(kind: kind, request: request, promptTokens: tokens.count, stream: stream,
                               includeUsage: includeUsage, labels: labels)
     }

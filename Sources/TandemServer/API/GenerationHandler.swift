@@ -29,7 +29,7 @@ struct GenerationHandler: Sendable {
                     if case .done(let completion) = event {
                         metrics.record(completion.usage)
                         sink.send(ServerResponse(status: 200, headers: [("Content-Type", "application/json")],
-                                                 body: Array(JSONWriter.compact(shape.response(completion)).utf8)))
+                                                 body: Array(JSONWriter.compact(shape.response(completion, tokenizer: engine.model.tokenizer)).utf8)))
                         return
                     }
                     guard let next = try await events.next() else { return metrics.recordDisconnect() }
