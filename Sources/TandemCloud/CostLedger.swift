@@ -38,11 +38,13 @@ public actor CostLedger {
 
     /// Appends a call of a local model (`provider` "local", cost 0: it ran on this machine), so
     /// `tandem status` and `tandem cost` count local requests and failures beside remote ones.
-    /// `model` is the GGUF file name; `outcome` is `ok` or `failed`.
+    /// `model` is the GGUF file name; `outcome` is `ok` or `failed`; `endpoint` the pool server
+    /// that answered, if any.
     @discardableResult
-    public func recordLocal(model: String, usage: TokenUsage, outcome: String) throws(CloudError) -> CostLedgerEntry {
-        let entry = CostLedgerEntry(time: Date().ISO8601Format(), provider: CostLedgerEntry.localProvider, model: model,
+    public func recordLocal(model: String, usage: TokenUsage, outcome: String, endpoint: String? = nil) throws(CloudError) -> CostLedgerEntry {
+        var entry = CostLedgerEntry(time: Date().ISO8601Format(), provider: CostLedgerEntry.localProvider, model: model,
                                     usage: usage, costUSD: 0, outcome: outcome)
+        entry.endpoint = endpoint
         try append(JSONWriter.compact(entry.json) + "\n")
         return entry
     }

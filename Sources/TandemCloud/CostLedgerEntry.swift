@@ -26,6 +26,9 @@ public struct CostLedgerEntry: Sendable, Equatable {
     /// `ok`, or what was wrong with the answer (`schema_mismatch`, `invalid_output`, `failed`, ...).
     public var outcome: String
 
+    /// The server of a pool that answered (`base_urls`), nil for in-process and single-URL calls.
+    public var endpoint: String?
+
     /// True unless the outcome is `ok`.
     public var isFailure: Bool { outcome != "ok" }
 
@@ -45,7 +48,7 @@ public struct CostLedgerEntry: Sendable, Equatable {
             ("time", .string(time)), ("provider", .string(provider)), ("model", .string(model)),
             ("input_tokens", .number(Double(usage.inputTokens))), ("output_tokens", .number(Double(usage.outputTokens))),
             ("cost_usd", costUSD.map(JSONValue.number) ?? .null), ("outcome", .string(outcome)),
-        ])
+        ] + (endpoint.map { [("endpoint", JSONValue.string($0))] } ?? []))
     }
 
     /// Reads an entry from a ledger line's JSON; nil when fields are missing or of the wrong type.
@@ -55,5 +58,6 @@ public struct CostLedgerEntry: Sendable, Equatable {
         self.init(time: json["time"]?.stringValue ?? "", provider: json["provider"]?.stringValue ?? "",
                   model: model, usage: TokenUsage(inputTokens: input, outputTokens: output),
                   costUSD: json["cost_usd"]?.doubleValue, outcome: json["outcome"]?.stringValue ?? "ok")
+        endpoint = json["endpoint"]?.stringValue
     }
 }

@@ -36,20 +36,28 @@ public struct CostSummary: Sendable, Equatable {
     public var total: ModelCostTotals
     /// Lines that were not ledger entries (kept out of the totals, counted here).
     public var skippedLines: Int
+    /// Per pool server (entries that name an `endpoint`), keyed by its URL in `model`.
+    public var endpoints: [ModelCostTotals]
 
     /// Totals over `entries`.
     public init(entries: [CostLedgerEntry], skippedLines: Int = 0) {
         var byModel: [String: ModelCostTotals] = [:]
+        var byEndpoint: [String: ModelCostTotals] = [:]
         var total = ModelCostTotals(model: "total")
         for entry in entries {
             byModel[entry.model, default: ModelCostTotals(model: entry.model)].add(entry)
+            if let url = entry.endpoint { byEndpoint[url, default: ModelCostTotals(model: url)].add(entry) }
             total.add(entry)
         }
         self.models = byModel.values.sorted { $0.model < $1.model }
+        self.endpoints = byEndpoint.values.sorted { $0.model < $1.model }
         self.total = total
         self.skippedLines = skippedLines
     }
 
     /// The totals of `model` (nil when the ledger never saw it).
     public func totals(for model: String) -> ModelCostTotals? { models.first { $0.model == model } }
+
+    /// The totals of the pool server at `url` (nil when the ledger never saw it answer).
+    public func totals(forEndpoint url: String) -> ModelCostTotals? { endpoints.first { $0.model == url } }
 }

@@ -27,20 +27,21 @@ public struct LedgerRecordingModelClient: LocalModelClient {
 
     /// Generates through `base`, then records the call.
     public func generateJSON(_ request: LocalJSONRequest) async throws -> LocalJSONReply {
-        try await recorded({ try await base.generateJSON(request) }, usage: \.usage)
+        try await recorded({ try await base.generateJSON(request) }, usage: \.usage, endpoint: \.servedBy)
     }
 
     /// Chooses through `base`, then records the call.
     public func choose(_ request: LocalChoiceRequest) async throws -> LocalChoiceReply {
-        try await recorded({ try await base.choose(request) }, usage: \.usage)
+        try await recorded({ try await base.choose(request) }, usage: \.usage, endpoint: \.servedBy)
     }
 
     /// Runs `call` and records it: its usage when it answers, a failed call when it throws.
     private func recorded<Reply>(_ call: () async throws -> Reply,
-                                 usage: KeyPath<Reply, TandemOrchestrator.TokenUsage>) async throws -> Reply {
+                                 usage: KeyPath<Reply, TandemOrchestrator.TokenUsage>,
+                                 endpoint: KeyPath<Reply, String?>) async throws -> Reply {
         do {
             let reply = try await call()
-            await record(reply[keyPath: usage], outcome: "ok")
+            await record(reply[keyPath: usage], outcome: "ok", endpoint: reply[keyPath: endpoint])
             return reply
         } catch {
             await record(.zero, outcome: "failed")
@@ -48,9 +49,9 @@ public struct LedgerRecordingModelClient: LocalModelClient {
         }
     }
 
-    private func record(_ usage: TandemOrchestrator.TokenUsage, outcome: String) async {
+    private func record(_ usage: TandemOrchestrator.TokenUsage, outcome: String, endpoint: String? = nil) async {
         let tokens = TandemCloud.TokenUsage(inputTokens: usage.promptTokens, outputTokens: usage.generatedTokens)
-        do { try await ledger.recordLocal(model: base.modelName, usage: tokens, outcome: outcome) } catch {
+        do { try await ledger.recordLocal(model: base.modelName, usage: tokens, outcome: outcome, endpoint: endpoint) } catch {
             if warned.first() { Log.warning("local model calls are not being recorded: \(error)") }
         }
     }

@@ -1,5 +1,6 @@
 import TandemMCP
 import TandemOrchestrator
+import TandemPlanner
 import TandemWorkers
 import TandemSandbox
 
@@ -9,6 +10,8 @@ import TandemSandbox
 struct PlanWorkers {
     /// The catalog the validator and the planner see, and the workers the executor calls.
     let registry: WorkerRegistry
+    /// The local model the tools call (nil with --no-local-model).
+    let model: (any LocalModelClient)?
     private let hub: MCPHub?
 
     /// Starts the MCP servers in `mcpServers` (none: no `mcp` worker) and lists their tools; the
@@ -19,7 +22,12 @@ struct PlanWorkers {
         let standard = StandardWorkers.registry(localModel: model, rules: try KeywordRuleBook(directory: configDirectory),
                                                 sandbox: sandbox, taught: taught, receiptMemory: receiptMemory)
         let (registry, hub) = await StandardWorkers.withMCP(standard, servers: mcpServers)
-        return PlanWorkers(registry: registry, hub: hub)
+        return PlanWorkers(registry: registry, model: model, hub: hub)
+    }
+
+    /// The figures of each server when the local model runs on a pool (empty otherwise).
+    func endpointStatus() async -> [EndpointStatus] {
+        await model.flatMap(endpointPool(of:))?.status() ?? []
     }
 
     /// Stops the MCP servers.

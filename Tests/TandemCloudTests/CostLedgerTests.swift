@@ -86,6 +86,23 @@ struct CostLedgerTests {
         #expect(last["provider"] == "local" && last["outcome"] == "failed" && last["cost_usd"] == 0)
     }
 
+    @Test func poolCallsNameTheEndpointThatAnsweredAndAreTotalledPerEndpoint() async throws {
+        let path = temporaryLedgerPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let ledger = CostLedger(path: path, prices: prices)
+        for url in ["http://127.0.0.1:8081", "http://127.0.0.1:8082", "http://127.0.0.1:8081"] {
+            try await ledger.recordLocal(model: "small.gguf", usage: TokenUsage(inputTokens: 10, outputTokens: 1), outcome: "ok", endpoint: url)
+        }
+        try await ledger.recordLocal(model: "small.gguf", usage: .zero, outcome: "failed")
+        let summary = try CostLedger.summarize(path: path)
+        #expect(summary.totals(for: "small.gguf")?.requests == 4)
+        #expect(summary.totals(forEndpoint: "http://127.0.0.1:8081")?.requests == 2)
+        #expect(summary.totals(forEndpoint: "http://127.0.0.1:8082")?.inputTokens == 10)
+        #expect(summary.endpoints.count == 2, "a call no endpoint answered names none")
+        let first = try JSONParser.parse(String(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").first!))
+        #expect(first["endpoint"] == "http://127.0.0.1:8081")
+    }
+
     @Test func unwritableLedgerIsAClearError() async {
         let ledger = CostLedger(path: "/proc/tandem-no-such-dir/ledger.jsonl")
         await #expect(throws: CloudError.self) { try await ledger.record(provider: "openai", model: "m", usage: .zero) }

@@ -40,6 +40,16 @@ import TandemWorkers
         #expect(cost.rows.first?.cost == 0 && cost.rows.dropFirst().allSatisfy { $0.cost > 0 })
         let text = summary.text(prices: .defaults)
         #expect(text.contains("records/s") && text.contains("p95 ms") && text.contains("gpt-4o-mini") && text.contains("accuracy"))
+        #expect(!text.contains("model endpoints"), "in-process: no endpoint table")
+        // A pool's endpoints, as `tandem run` fills them in at the end.
+        var pooled = summary
+        pooled.endpoints = [EndpointStatus(url: "http://127.0.0.1:8081", isUp: true, inFlight: 0, requests: 40, failures: 0, p50Seconds: 0.25, lastError: nil),
+                            EndpointStatus(url: "http://127.0.0.1:8082", isUp: false, inFlight: 0, requests: 3, failures: 3, p50Seconds: nil,
+                                           lastError: "connection refused")]
+        let table = pooled.text(prices: .defaults)
+        #expect(table.contains("model endpoints:") && table.contains("250.0") && table.contains("down") && table.contains("(connection refused)"), "\(table)")
+        let json = pooled.json(prices: .defaults)["endpoints"]?.arrayValue ?? []
+        #expect(json.count == 2 && json[0]["p50_ms"]?.doubleValue == 250 && json[1]["up"] == .bool(false))
     }
 
     @Test func malformedLinesAreReportedByNumberAndTheRestProcessed() async throws {

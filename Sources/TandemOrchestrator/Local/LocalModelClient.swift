@@ -59,6 +59,8 @@ public struct LocalJSONReply: Sendable {
     public var text: String
     /// Tokens used by this call.
     public var usage: TokenUsage
+    /// The server that answered, when a pool of servers runs the model (nil in-process).
+    public var servedBy: String?
 
     /// Creates a reply.
     public init(text: String, usage: TokenUsage) {
@@ -92,6 +94,8 @@ public struct LocalChoiceReply: Sendable {
     public var probability: Double
     /// Tokens used by this call.
     public var usage: TokenUsage
+    /// The server that answered, when a pool of servers runs the model (nil in-process).
+    public var servedBy: String?
 
     /// Creates a reply.
     public init(label: String, probability: Double, usage: TokenUsage) {

@@ -77,6 +77,8 @@ public struct PipelineSummary: Sendable {
     public var errors: [String] = []
     /// Notes of the steps' calls (first 5), e.g. receipts cut to fit the prompt.
     public var notes: [String] = []
+    /// The servers of the local model's pool at the end of the run (empty in-process).
+    public var endpoints: [EndpointStatus] = []
 
     /// How labelled fields are compared with the output.
     public let fieldMatcher: FieldMatcher

@@ -27,7 +27,12 @@ extension PipelineSummary {
                 "fallback_rate": .number(Self.round3(fallbackRate)), "model_calls": .number(Double(modelCalls)),
                 "cache_hits": .number(Double(cacheHits)), "steps": .array(stepList), "accuracy": .object(accuracy),
                 "cost": CostTable(summary: self, prices: prices).json, "errors": .array(errors.map { .string($0) }),
-                "notes": .array(notes.map { .string($0) })]
+                "notes": .array(notes.map { .string($0) }),
+                "endpoints": .array(endpoints.map { e in
+                    ["url": .string(e.url), "up": .bool(e.isUp), "requests": .number(Double(e.requests)),
+                     "failures": .number(Double(e.failures)), "p50_ms": e.p50Seconds.map { .number(Self.round3($0 * 1000)) } ?? .null,
+                     "last_error": e.lastError.map(JSONValue.string) ?? .null]
+                })]
     }
 
     /// The summary for people: throughput, step latencies, fallbacks, accuracy, cost.
@@ -62,6 +67,7 @@ extension PipelineSummary {
                 out += "  " + Self.pad(f.field, 10) + Self.left("\(f.correct)/\(f.total)", 9) + Self.left(Self.percent(f.accuracy), 9) + "\n"
             }
         }
+        out += endpointsText()
         let cost = CostTable(summary: self, prices: prices)
         out += "\ncost of this run's tokens, \(cost.usage.promptTokens) prompt + \(cost.usage.generatedTokens) generated"
         out += cost.isEstimate ? " (estimated at ~4 characters/token: the local model was off):\n" : " (measured):\n"
@@ -74,6 +80,21 @@ extension PipelineSummary {
         }
         if !errors.isEmpty {
             out += "\nrecords that could not run:\n" + errors.map { "  \($0)" }.joined(separator: "\n") + "\n"
+        }
+        return out
+    }
+
+    /// One line per server of the model's pool: up or down, calls, failures, median latency.
+    private func endpointsText() -> String {
+        guard !endpoints.isEmpty else { return "" }
+        let width = max(8, endpoints.map(\.url.count).max() ?? 8)
+        var out = "\nmodel endpoints:\n  " + Self.pad("url", width) + "  state  requests  failures   p50 ms\n"
+        for e in endpoints {
+            out += "  " + Self.pad(e.url, width) + "  " + Self.pad(e.isUp ? "up" : "down", 5)
+            out += Self.left("\(e.requests)", 10) + Self.left("\(e.failures)", 10)
+            out += Self.left(e.p50Seconds.map { Self.fixed($0 * 1000, 1) } ?? "-", 9)
+            if !e.isUp, let error = e.lastError { out += "  (\(error))" }
+            out += "\n"
         }
         return out
     }

@@ -10,22 +10,7 @@ import TandemOrchestrator
 /// independent (no server keeps state a later call needs), which is what makes the re-send safe.
 public actor EndpointPool: LocalModelClient {
     /// One endpoint's figures, for `tandem status` and the run summary.
-    public struct EndpointStatus: Sendable, Equatable {
-        /// Its base URL.
-        public var url: String
-        /// False while its last call failed (or it serves another model).
-        public var isUp: Bool
-        /// Calls running there now.
-        public var inFlight: Int
-        /// Calls sent there, failed ones included.
-        public var requests: Int
-        /// Calls that failed there (each answered by another endpoint).
-        public var failures: Int
-        /// Median seconds of its successful calls (nil before the first).
-        public var p50Seconds: Double?
-        /// Why it was last taken out.
-        public var lastError: String?
-    }
+    public typealias EndpointStatus = TandemOrchestrator.EndpointStatus
 
     private struct Endpoint {
         let client: RemoteModelClient
@@ -84,11 +69,17 @@ public actor EndpointPool: LocalModelClient {
     }
 
     public nonisolated func generateJSON(_ request: LocalJSONRequest) async throws -> LocalJSONReply {
-        try await route { try await $0.generateJSON(request) }
+        let (reply, url) = try await route { try await $0.generateJSON(request) }
+        var served = reply
+        served.servedBy = url
+        return served
     }
 
     public nonisolated func choose(_ request: LocalChoiceRequest) async throws -> LocalChoiceReply {
-        try await route { try await $0.choose(request) }
+        let (reply, url) = try await route { try await $0.choose(request) }
+        var served = reply
+        served.servedBy = url
+        return served
     }
 
     /// Every endpoint's figures, in configured order.
@@ -96,14 +87,16 @@ public actor EndpointPool: LocalModelClient {
         endpoints.map { e in
             let sorted = e.seconds.sorted()
             // Down: its last call failed (it is retried once its back-off ends), or it was refused.
-            return EndpointStatus(url: e.client.baseURL, isUp: e.failuresInARow == 0 && e.downUntil.isFinite, inFlight: e.inFlight, requests: e.requests,
-                                  failures: e.failures, p50Seconds: sorted.isEmpty ? nil : sorted[sorted.count / 2], lastError: e.lastError)
+            return EndpointStatus(url: e.client.baseURL, isUp: e.failuresInARow == 0 && e.downUntil.isFinite, inFlight: e.inFlight,
+                                  requests: e.requests, failures: e.failures, p50Seconds: sorted.isEmpty ? nil : sorted[sorted.count / 2],
+                                  lastError: e.lastError)
         }
     }
 
     /// Runs `call` on an endpoint, and again on another while endpoints fail, until one answers
-    /// or every endpoint has failed this call (then the last error, as `noEndpoint`).
-    private nonisolated func route<T: Sendable>(_ call: @Sendable (RemoteModelClient) async throws -> T) async throws -> T {
+    /// or every endpoint has failed this call (then the last error, as `noEndpoint`). Returns the
+    /// answer and the URL of the endpoint that gave it.
+    private nonisolated func route<T: Sendable>(_ call: @Sendable (RemoteModelClient) async throws -> T) async throws -> (T, String) {
         var tried = Set<Int>()
         var last = "none answered"
         while true {
@@ -115,7 +108,7 @@ public actor EndpointPool: LocalModelClient {
             do {
                 let value = try await call(client)
                 await release(i, seconds: Self.now() - start, error: nil)
-                return value
+                return (value, client.baseURL)
             } catch let error as RemoteEndpointError {
                 // The endpoint failed (down, error status, not a chat completion): another one gets the call.
                 await release(i, seconds: 0, error: error)

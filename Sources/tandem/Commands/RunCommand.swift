@@ -155,7 +155,7 @@ enum RunCommand: Command {
         }
         let status: Int32
         do {
-            status = try await execute(planText, planPath: planPath, records: records, run: run, registry: workers.registry,
+            status = try await execute(planText, planPath: planPath, records: records, run: run, workers: workers,
                                        json: json, prices: prices, concurrency: concurrency, timeout: timeout)
         } catch {
             await workers.shutdown()
@@ -166,8 +166,9 @@ enum RunCommand: Command {
     }
 
     /// Validates the plan against `registry`, runs it over every record, writes results, trace and summary.
-    private static func execute(_ planText: String, planPath: String, records: JSONLStream, run: RunFiles, registry: WorkerRegistry,
+    private static func execute(_ planText: String, planPath: String, records: JSONLStream, run: RunFiles, workers: PlanWorkers,
                                 json: Bool, prices: PriceTable, concurrency: Int, timeout: Int) async throws -> Int32 {
+        let registry = workers.registry
         let plan: CompiledPlan
         do { plan = try PlanValidator(registry: registry).compile(text: planText) } catch {
             run.discardIfUnused()
@@ -184,6 +185,7 @@ enum RunCommand: Command {
         bar.finish()
         try run.results.close()
         try run.trace?.close()
+        summary.endpoints = await workers.endpointStatus()
         if let error = records.readError {
             summary.errors.append("the input could not be read to its end: \(error.reason); --resume continues from the last record written")
         }

@@ -21,9 +21,12 @@ enum StatusCommand: Command {
         load time.
 
         Remote models: reachable or not by a GET of base_url/v1/models (2 s timeout; skipped when
-        offline), and each endpoint of a pool (base_urls) the same way (loopback ones even offline). Requests, failures and cost of every model come from the cost ledger, where
-        `tandem run` and `tandem ask` also record each local model call (provider "local",
-        matched by the GGUF file name, $0).
+        offline), and each endpoint of a pool (base_urls) the same way (loopback ones and hosts
+        in allow_hosts even offline), with the calls it answered from the ledger. Requests,
+        failures and cost of every model come from the cost ledger, where `tandem run` and
+        `tandem ask` also record each local model call (provider "local", matched by the GGUF
+        file name, $0; a pool's calls name the endpoint that answered). A run's summary shows
+        each endpoint's failures and p50 latency.
 
         options:
           --config FILE   config file (default: tandem.yaml when present, else built-in defaults)
@@ -54,7 +57,7 @@ enum StatusCommand: Command {
                                               ("roles", .array(roles.map { .string($0) }))]
             switch model.backend {
             case .local(let local):
-                row += localFields(local, load: load)
+                row += localFields(local, load: load, egress: config.egressPolicy())
                 row += ledgerFields(ledger?.totals(for: URL(fileURLWithPath: local.path).lastPathComponent))
             case .remote(let cloud):
                 let reachable: JSONValue = offline ? .string("skipped (offline)") : .bool(await isReachable(cloud.baseURL))
@@ -63,9 +66,11 @@ enum StatusCommand: Command {
                     // A pool (`base_urls`): each endpoint on its own; loopback ones are checked even offline.
                     var endpoints: [JSONValue] = []
                     for url in cloud.baseURLs {
-                        let local = (try? EgressPolicy(offline: true).check(url: url)) != nil
+                        let local = (try? config.egressPolicy(offline: true).check(url: url)) != nil
                         let up: JSONValue = offline && !local ? .string("skipped (offline)") : .bool(await isReachable(url))
-                        endpoints.append(["url": .string(url), "reachable": up])
+                        let answered = ledger?.totals(forEndpoint: url)
+                        endpoints.append(["url": .string(url), "reachable": up,
+                                          "requests": .number(Double(answered?.requests ?? 0))])
                     }
                     row.append(("endpoints", .array(endpoints)))
                 }
@@ -93,15 +98,16 @@ enum StatusCommand: Command {
     }
 
     /// The file check, plus what loading showed when `load` is set.
-    private static func localFields(_ local: LocalModelSpec, load: Bool) -> [(String, JSONValue)] {
+    private static func localFields(_ local: LocalModelSpec, load: Bool, egress: EgressPolicy) -> [(String, JSONValue)] {
         let size = (try? FileManager.default.attributesOfItem(atPath: local.path)[.size] as? NSNumber)?.int64Value
         let common: [(String, JSONValue)] = [("path", .string(local.path)), ("file_present", .bool(size != nil)),
                                              ("device", .string(local.device))]
+            + (local.rpc.isEmpty ? [] : [("rpc", .array(local.rpc.map(JSONValue.string)))])
         guard load else {
             return common + [("loaded", .null), ("memory_mb", size.map { .number(Double($0 / 1_048_576)) } ?? .null),
                              ("memory_source", .string("file size (not loaded)"))]
         }
-        let probe = LocalModelProbe.probe(local)
+        let probe = LocalModelProbe.probe(local, egress: egress)
         return common + probe.fields + [("memory_source", probe.loaded ? .string("llama_model_size") : .null)]
     }
 
