@@ -34,6 +34,14 @@ struct ConfigurationReader {
         if let cloud = root["cloud"], let spec = remoteSpec(cloud, provider: cloud["provider"]?.stringValue ?? "", path: "cloud") {
             config.models.append(ModelSpec(name: "cloud", backend: .remote(spec)))
         }
+        for (i, spec) in config.models.enumerated() {
+            guard let local = spec.inProcess else { continue }
+            guard let target = config.model(named: local), !target.isRemote else {
+                issue("models.\(spec.name).in_process", "no local model named '\(local)' (in_process names a backend: local entry under models:)")
+                config.models[i].inProcess = nil
+                continue
+            }
+        }
         if let roles = root["roles"] {
             guard let pairs = roles.objectValue else { issue("roles", "expected a mapping ROLE: [model names]"); return config }
             for (role, value) in pairs {
@@ -96,7 +104,14 @@ struct ConfigurationReader {
             let rpc = rpcEndpoints(value["rpc"], path: path + ".rpc")
             return ModelSpec(name: name, backend: .local(LocalModelSpec(path: file, contextLength: context, slots: slots, device: device, rpc: rpc)))
         case "openai", "anthropic", "openai-compatible":
-            return remoteSpec(value, provider: backend, path: path).map { ModelSpec(name: name, backend: .remote($0)) }
+            var inProcess: String?
+            if let v = value["in_process"], !v.isNull {
+                if let s = v.stringValue, !s.isEmpty, backend == "openai-compatible" { inProcess = s } else {
+                    issue(path + ".in_process", "expected the name of a local model entry, on an openai-compatible pool"); return nil
+                }
+            }
+            let wire = JSONValue.object((value.objectValue ?? []).filter { $0.0 != "in_process" })
+            return remoteSpec(wire, provider: backend, path: path).map { ModelSpec(name: name, backend: .remote($0), inProcess: inProcess) }
         default:
             issue(path + ".backend", "expected local, openai, anthropic or openai-compatible")
             return nil

@@ -15,11 +15,15 @@ public struct ModelSpec: Sendable, Equatable {
     public var name: String
     /// How to reach it.
     public var backend: Backend
+    /// For a pool of servers (`base_urls`): the local model entry that also serves it from this
+    /// process, as one more member (`in_process: NAME`, a mixed pool).
+    public var inProcess: String?
 
     /// Creates a spec.
-    public init(name: String, backend: Backend) {
+    public init(name: String, backend: Backend, inProcess: String? = nil) {
         self.name = name
         self.backend = backend
+        self.inProcess = inProcess
     }
 
     /// `local`, `openai`, `anthropic` or `openai-compatible`.

@@ -40,7 +40,18 @@ private func loadRunModel(explicitPath: String?, config: TandemConfiguration, co
     let hint = "fetch it with `make models`, pass -m PATH, or run on the rule fallbacks with --no-local-model"
     let role = "primary"
     if explicitPath == nil, let first = config.models(for: role).first, case .remote(let remote) = first.backend {
-        return try await remotePool(name: first.name, remote, egress: config.egressPolicy(offline: true),
+        var member: InProcessMember?
+        if let local = first.inProcess, case .local(let spec)? = config.model(named: local)?.backend {
+            // A mixed pool: this process serves the model too, with the run's concurrency as its slots.
+            do {
+                let client = try await ModelRouter.engineLoader(slots: slots, sharedKVPool: sharedKVPool,
+                                                                egress: config.egressPolicy(offline: true))(spec)
+                member = InProcessMember(client, model: remote.model, slots: slots)
+            } catch {
+                throw LocalModelLoadError(description: "model '\(first.name)': its in_process model '\(local)' (\(spec.path)) could not be loaded: \(error)\n  \(hint)")
+            }
+        }
+        return try await remotePool(name: first.name, remote, inProcess: member, egress: config.egressPolicy(offline: true),
                                     source: configSource ?? "the config")
     }
     if explicitPath == nil, !config.models(for: role).isEmpty {
@@ -73,7 +84,7 @@ private func loadRunModel(explicitPath: String?, config: TandemConfiguration, co
 /// that does not answer starts out down, and the run needs at least one up. `tandem run` is an
 /// offline command, so the endpoints must be on this machine (loopback) or on a private-network
 /// host the config lists in `allow_hosts:`.
-private func remotePool(name: String, _ config: CloudModelConfig, egress: EgressPolicy,
+private func remotePool(name: String, _ config: CloudModelConfig, inProcess: InProcessMember?, egress: EgressPolicy,
                         source: String) async throws(LocalModelLoadError) -> any LocalModelClient {
     guard config.provider == .openai else {
         throw LocalModelLoadError(description: "model '\(name)' in \(source) is an Anthropic model: local-model steps need a local GGUF model or an openai-compatible server")
@@ -84,7 +95,7 @@ private func remotePool(name: String, _ config: CloudModelConfig, egress: Egress
             throw LocalModelLoadError(description: "model '\(name)' in \(source): \(error)")
         }
     }
-    var clients: [RemoteModelClient] = []
+    var clients: [any PoolMember] = inProcess.map { [$0] } ?? []
     for url in config.endpoints {
         do { try egress.check(url: url) } catch {
             throw LocalModelLoadError(description: "model '\(name)' in \(source): \(url): `tandem run` works offline, so its model endpoints must be on this machine (127.0.0.1, ::1 or localhost) or on a private-network host listed in allow_hosts:")
@@ -102,6 +113,7 @@ private func remotePool(name: String, _ config: CloudModelConfig, egress: Egress
         throw LocalModelLoadError(description: "model '\(name)' in \(source): no endpoint answered (\(reasons))")
     }
     for r in refused { Log.warning("\(r)") }
-    FileHandle.standardError.write(Data("tandem run: local model '\(name)' (\(config.model)) on \(status.filter(\.isUp).count) of \(status.count) endpoints, at most \(config.maxInFlight) calls in flight each\n".utf8))
+    FileHandle.standardError.write(Data(("tandem run: local model '\(name)' (\(config.model)) on \(status.filter(\.isUp).count) of \(status.count) endpoints, at most \(config.maxInFlight) calls in flight each"
+        + (inProcess.map { " (in this process: \($0.capacity ?? 1))" } ?? "") + "\n").utf8))
     return pool
 }

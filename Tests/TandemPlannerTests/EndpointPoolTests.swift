@@ -99,6 +99,44 @@ import TandemTestSupport
         }
     }
 
+    @Test func aMixedPoolSharesCallsBetweenThisProcessAndAServer() async throws {
+        let server = try LlamaServerPeer()
+        defer { server.stop() }
+        try await server.waitUntilHealthy()
+        let here = InProcessMember(try EngineModelClient(modelPath: try TestModelFile.smolLM(), slots: 2, backend: .cpu, contextLength: 2048),
+                                   model: try Self.modelName(), slots: 2)
+        let pool = EndpointPool([here, try Self.client(server.baseURL)], maxInFlight: 2)
+        #expect(await pool.checkHealth().isEmpty)
+        let answers = try await Self.ask(pool, 0..<12)
+        #expect(answers.count == 12 && answers.allSatisfy { Self.labels.contains($0) }, "\(answers)")
+        let status = await pool.status()
+        #expect(status[0].url.hasPrefix("in-process") && status[1].url == server.baseURL)
+        #expect(status.allSatisfy { $0.isUp && $0.requests >= 1 && $0.failures == 0 }, "both members answer: \(status)")
+        #expect(status.reduce(0) { $0 + $1.requests } == 12)
+    }
+
+    @Test func aPoolEntryNamesItsInProcessModel() throws {
+        let config = try TandemConfiguration.parse(text: """
+            models:
+              here: {path: models/qwen.gguf, slots: 4}
+              workers: {backend: openai-compatible, model: qwen.gguf, base_urls: ["http://127.0.0.1:8081"], in_process: here, api_key_env: null}
+            roles:
+              primary: [workers]
+            """, environment: [:])
+        #expect(config.model(named: "workers")?.inProcess == "here")
+        do {
+            _ = try TandemConfiguration.parse(text: """
+                models:
+                  remote: {backend: openai, model: gpt-4o-mini}
+                  workers: {backend: openai-compatible, model: qwen.gguf, base_urls: ["http://127.0.0.1:8081"], in_process: remote}
+                  other: {backend: openai-compatible, model: qwen.gguf, base_url: "http://127.0.0.1:8082", in_process: 3}
+                """, environment: [:])
+            Issue.record("a remote in_process and a non-name were accepted")
+        } catch {
+            #expect(Set(error.issues.map(\.path)) == ["models.workers.in_process", "models.other.in_process"], "\(error)")
+        }
+    }
+
     @Test func aModelEntryCanListAPoolOfEndpoints() throws {
         let config = try TandemConfiguration.parse(text: """
             models:

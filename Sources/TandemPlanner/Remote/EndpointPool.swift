@@ -13,7 +13,7 @@ public actor EndpointPool: LocalModelClient {
     public typealias EndpointStatus = TandemOrchestrator.EndpointStatus
 
     private struct Endpoint {
-        let client: RemoteModelClient
+        let client: any PoolMember
         var inFlight = 0
         var requests = 0
         var failures = 0
@@ -31,13 +31,15 @@ public actor EndpointPool: LocalModelClient {
     private var waiters: [CheckedContinuation<Void, Never>] = []
     public nonisolated let modelName: String
 
-    /// A pool over `clients` (at least one).
-    public init(_ clients: [RemoteModelClient], maxInFlight: Int = 4, maxBackoffSeconds: Double = 60) {
+    /// A pool over `clients` (at least one): servers, and at most one in-process model.
+    public init(_ clients: [any PoolMember], maxInFlight: Int = 4, maxBackoffSeconds: Double = 60) {
         precondition(!clients.isEmpty, "an endpoint pool needs an endpoint")
         endpoints = clients.map { Endpoint(client: $0) }
         self.maxInFlight = max(1, maxInFlight)
         self.maxBackoffSeconds = maxBackoffSeconds
-        modelName = clients[0].model + (clients.count > 1 ? " @ \(clients.count) endpoints" : " @ \(clients[0].baseURL)")
+        // The configured name alone: the ledger records calls under it, and `tandem status`
+        // looks them up by it (each call's endpoint is on its own line of the ledger).
+        modelName = clients[0].model
     }
 
     /// Asks every endpoint for its models: one serving another model is refused for good (an
@@ -96,7 +98,7 @@ public actor EndpointPool: LocalModelClient {
     /// Runs `call` on an endpoint, and again on another while endpoints fail, until one answers
     /// or every endpoint has failed this call (then the last error, as `noEndpoint`). Returns the
     /// answer and the URL of the endpoint that gave it.
-    private nonisolated func route<T: Sendable>(_ call: @Sendable (RemoteModelClient) async throws -> T) async throws -> (T, String) {
+    private nonisolated func route<T: Sendable>(_ call: @Sendable (any PoolMember) async throws -> T) async throws -> (T, String) {
         var tried = Set<Int>()
         var last = "none answered"
         while true {
@@ -125,7 +127,7 @@ public actor EndpointPool: LocalModelClient {
 
     /// The up endpoint with the fewest calls in flight that this call has not tried, waiting
     /// while all such are at `maxInFlight`; nil when none is left (all tried or down).
-    private func acquire(excluding tried: Set<Int>) async -> (Int, RemoteModelClient)? {
+    private func acquire(excluding tried: Set<Int>) async -> (Int, any PoolMember)? {
         while true {
             let now = Self.now()
             var candidates = endpoints.indices.filter { !tried.contains($0) && endpoints[$0].downUntil <= now }
@@ -139,9 +141,11 @@ public actor EndpointPool: LocalModelClient {
                 continue
             }
             guard !candidates.isEmpty else { return nil }
-            candidates.sort { endpoints[$0].inFlight < endpoints[$1].inFlight }
+            // Fewest in flight for its capacity: an in-process member with 8 slots and 4 calls is
+            // as busy as a server with 2 of 4.
+            candidates.sort { load($0) < load($1) }
             let best = candidates[0]
-            if endpoints[best].inFlight < maxInFlight {
+            if endpoints[best].inFlight < capacity(best) {
                 endpoints[best].inFlight += 1
                 endpoints[best].requests += 1
                 return (best, endpoints[best].client)
@@ -149,6 +153,10 @@ public actor EndpointPool: LocalModelClient {
             await withCheckedContinuation { waiters.append($0) }
         }
     }
+
+    private func capacity(_ i: Int) -> Int { endpoints[i].client.capacity ?? maxInFlight }
+
+    private func load(_ i: Int) -> Double { Double(endpoints[i].inFlight) / Double(capacity(i)) }
 
     private func release(_ i: Int, seconds: Double, error: Error?) {
         endpoints[i].inFlight -= 1
