@@ -18,11 +18,25 @@ public struct ChatTemplate: Sendable {
     /// A built-in name (`chatml`) or the model's Jinja source, passed to llama.cpp as is.
     public let source: String
 
-    /// The template stored in the model file.
+    /// The template stored in the model file; for a file without one, the built-in template of
+    /// its architecture where that family has exactly one (Gemma's turns, Phi-3's tags).
     public init(model: LlamaModel) throws(RuntimeError) {
-        guard let t = model.info.chatTemplate, !t.isEmpty else { throw .chatTemplateMissing }
-        source = t
+        if let t = model.info.chatTemplate, !t.isEmpty {
+            source = t
+        } else if let name = Self.architectureTemplate(model.info.architecture) {
+            source = name
+        } else {
+            throw .chatTemplateMissing
+        }
         _ = try apply([.user("x")], addAssistant: true)  // fail now, naming it, if llama.cpp can't
+    }
+
+    /// The one chat format of a model family, by GGUF architecture (`gemma3` → `gemma`); nil
+    /// where a family has several (a Llama file may be a base model or any fine-tune's format).
+    public static func architectureTemplate(_ architecture: String) -> String? {
+        if architecture.hasPrefix("gemma") { return "gemma" }
+        if architecture == "phi3" { return "phi3" }
+        return nil
     }
 
     /// A built-in template by name, e.g. `chatml`, `phi3`, `llama3`, `gemma`.

@@ -59,6 +59,15 @@ import TandemRuntime
         }
     }
 
+    @Test func aFileWithoutATemplateGetsItsFamilysOnlyFormat() throws {
+        // The manifest's Gemma 3 270M file carries no tokenizer.chat_template.
+        for arch in ["gemma", "gemma2", "gemma3"] { #expect(ChatTemplate.architectureTemplate(arch) == "gemma") }
+        #expect(ChatTemplate.architectureTemplate("phi3") == "phi3")
+        for arch in ["llama", "qwen2", ""] { #expect(ChatTemplate.architectureTemplate(arch) == nil, "\(arch) has no single format") }
+        let text = try ChatTemplate(named: "gemma").apply([.user("Hi")])
+        #expect(text == "<start_of_turn>user\nHi<end_of_turn>\n<start_of_turn>model\n", "\(text)")
+    }
+
     @Test func unsupportedTemplateNamesTheProblem() {
         do {
             _ = try ChatTemplate(named: "no-such-template")

@@ -34,7 +34,9 @@ enum InfoCommand: Command {
         let model = try options.loadModel()
         let i = model.info
         let devices = model.devices
-        let template = (try? ChatTemplate(model: model)).map { _ in i.chatTemplate.map(templateLabel) ?? "none" } ?? "unsupported"
+        let template = (try? ChatTemplate(model: model)).map { t in
+            i.chatTemplate.map(templateLabel) ?? "\(t.source) (built in: the file has none)"
+        } ?? "unsupported"
         let digest = wantsDigest ? try model.sha256() : nil
         let fields: [(String, JSONValue)] = [
             ("path", .string(i.path)),
