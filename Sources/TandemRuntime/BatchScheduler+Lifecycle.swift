@@ -16,7 +16,7 @@ extension BatchScheduler {
                                                                     firstStepDistribution: choice.firstStep))
             } else if let token {
                 job.generated.append(token)
-                job.nextToken = token
+                job.toDecode = [token]
             } else {
                 fail(job, RuntimeError.invalidParameter(name: "labels", reason: "no label could be completed"))
             }
@@ -30,6 +30,14 @@ extension BatchScheduler {
         if job.wantsLogprobs, let logits = SamplerChain.logits(context, row: row) {
             job.logprobs.append(SamplerChain.logProbability(of: token, logits: logits, count: Int(tokenizer.vocabularySize)))
         }
+        guard append(token, to: job) else { return }
+        job.toDecode = [token]
+        if job.fastForward, let sampler = job.sampler { fastForward(job, sampler: sampler) }
+    }
+
+    /// Adds one generated token's text to `job` and applies the stop conditions; false when
+    /// they ended it.
+    private func append(_ token: Token, to job: SequenceJob) -> Bool {
         let textStart = SchedulerStepStats.now
         job.generated.append(token)
         let length = tokenizer.piece(token, into: &pieceBuffer)
@@ -37,10 +45,31 @@ extension BatchScheduler {
         let (emit, stopped) = job.stops.feed(piece)
         job.usage.breakdown.detokenizeSeconds += SchedulerStepStats.now - textStart
         job.emit(emit)
-        if stopped { finish(job, .stopString); return }
-        if job.generated.count >= job.maxTokens { finish(job, .maxTokens); return }
-        job.nextToken = token
+        if stopped { finish(job, .stopString); return false }
+        if job.generated.count >= job.maxTokens { finish(job, .maxTokens); return false }
+        return true
     }
+
+    /// Appends the text the grammar forces after the sampled token, to be decoded with it in the
+    /// next step, and ends the job once the grammar admits nothing but its end: neither needs
+    /// the model's choice, so neither costs a decode step of its own.
+    private func fastForward(_ job: SequenceJob, sampler: SamplerChain) {
+        guard let table = byteTokens else { return }
+        let start = SchedulerStepStats.now
+        let forced = sampler.forcedText(table, limit: Self.fastForwardLimit)
+        let tokens = forced.bytes.isEmpty ? [] : table.tokens(spelling: forced.bytes, tokenizer: tokenizer)
+        sampler.acceptForced(tokens)
+        job.usage.breakdown.samplingSeconds += SchedulerStepStats.now - start
+        for token in tokens {
+            job.usage.forcedTokens += 1
+            guard append(token, to: job) else { return }
+            job.toDecode.append(token)
+        }
+        if forced.ends && !job.ignoresEndOfGeneration { finish(job, .endOfGeneration) }
+    }
+
+    /// Most bytes forced in one go; a longer run goes on after the next sampled token.
+    static var fastForwardLimit: Int { 64 }
 
 
     // MARK: admission, release, recovery

@@ -18,6 +18,8 @@ struct JobSpec: Sendable {
     var streamsText = true
     /// Record each generated token's log-probability.
     var logprobs = false
+    /// Append grammar-forced text without sampling (see `GenerationRequest.fastForward`).
+    var fastForward = false
     let continuation: AsyncThrowingStream<GenerationEvent, Error>.Continuation
 }
 
@@ -72,6 +74,9 @@ actor BatchScheduler {
     private var stats = SchedulerStepStats()
     /// Reused for every token's text (no allocation per token).
     var pieceBuffer = [CChar](repeating: 0, count: 64)
+    /// Built when the first fast-forward job arrives (a pass over the vocabulary); nil inside
+    /// when the vocabulary cannot support it.
+    lazy var byteTokens: ByteTokenTable? = ByteTokenTable(tokenizer: tokenizer, endTokens: endTokens)
     nonisolated let control = Mutex(Control())
     /// Calls made through `call` that have not started yet.
     private nonisolated let callers = Atomic<Int>(0)
@@ -114,6 +119,7 @@ actor BatchScheduler {
                               sampler: sampler, choice: choice, streamsText: spec.streamsText, continuation: spec.continuation)
             job.ignoresEndOfGeneration = spec.ignoreEndOfGeneration
             job.wantsLogprobs = spec.logprobs
+            job.fastForward = spec.fastForward && spec.grammar.map { byteTokens?.supports(grammar: $0) ?? false } ?? false
         } catch {
             spec.continuation.finish(throwing: error)
             return
@@ -193,12 +199,17 @@ actor BatchScheduler {
         admit()
         guard !active.isEmpty else { return }
         var added: [(job: SequenceJob, tokens: [Token])] = []
+        var generatingTokens = 0
         for job in active where job.phase == .generating {
-            guard let token = job.nextToken, let s = job.slot else { continue }
-            if slots[Int(s)].ledger.count >= contextLength - 1 { finish(job, .contextFull); continue }
-            added.append((job, [token]))
+            guard !job.toDecode.isEmpty, let s = job.slot else { continue }
+            if slots[Int(s)].ledger.count + job.toDecode.count >= contextLength { finish(job, .contextFull); continue }
+            // Forced tokens past the batch's room wait for the next step, without logits now.
+            let tokens = Array(job.toDecode.prefix(batch.capacity - generatingTokens))
+            guard !tokens.isEmpty else { continue }
+            added.append((job, tokens))
+            generatingTokens += tokens.count
         }
-        var budget = min(batch.capacity - added.count, prefillBudget)
+        var budget = min(batch.capacity - generatingTokens, prefillBudget)
         let prefilling = active.filter { $0.phase == .prefilling }
         if !prefilling.isEmpty {
             prefillCursor = (prefillCursor + 1) % prefilling.count
@@ -219,7 +230,7 @@ actor BatchScheduler {
         for (job, tokens) in added {
             let s = job.slot!
             let base = slots[Int(s)].ledger.count
-            let completesPrompt = job.phase == .generating || tokens.count == job.pending.count
+            let completesPrompt = tokens.count == (job.phase == .generating ? job.toDecode.count : job.pending.count)
             for (i, token) in tokens.enumerated() {
                 let wantsLogits = i == tokens.count - 1 && completesPrompt && job.maxTokens > 0
                 let row = batch.add(token, position: Int32(base + i), sequence: s, wantsLogits: wantsLogits)
@@ -246,7 +257,7 @@ actor BatchScheduler {
                     job.pending.removeFirst(tokens.count)
                     if job.pending.isEmpty && job.maxTokens == 0 { finish(job, .maxTokens) }
                 } else {
-                    job.nextToken = nil
+                    job.toDecode.removeFirst(tokens.count)
                     job.usage.breakdown.decodeSeconds += decodeSeconds
                     job.usage.breakdown.steps += 1
                 }

@@ -145,6 +145,7 @@ public final class Engine: Sendable {
                            ignoreEndOfGeneration: request.ignoreEndOfGeneration, continuation: continuation)
         spec.streamsText = streamsText
         spec.logprobs = request.logprobs
+        spec.fastForward = request.fastForward && !request.logprobs
         return spec
     }
 }

@@ -34,6 +34,11 @@ public struct GenerationRequest: Sendable {
     /// Report each generated token's log-probability (`Completion.tokenLogprobs`): one pass
     /// over the vocabulary per token. Not with a choice constraint, which has its own probability.
     public var logprobs = false
+    /// With a grammar or schema: text the grammar forces (keys, quotes, braces, fixed literals)
+    /// is appended without sampling and decoded with the next sampled token in one batch, and
+    /// generation ends as soon as the grammar admits nothing but its end. Off with `logprobs`
+    /// (a forced token has no logits of its own). `false` gives one decode per token, as before.
+    public var fastForward = true
 
     public init(_ input: Input, maxTokens: Int = 256, sampling: SamplingParameters = .greedy,
                 stop: [String] = [], constraint: Constraint? = nil, ignoreEndOfGeneration: Bool = false) {
@@ -65,6 +70,8 @@ public struct GenerationUsage: Sendable, Codable, Equatable {
     /// Prompt tokens whose KV came from the prompt cache instead of being decoded.
     public var cachedPromptTokens = 0
     public var generatedTokens = 0
+    /// Of `generatedTokens`, those the grammar forced: appended without sampling (`fastForward`).
+    public var forcedTokens = 0
     /// Waiting for a slot.
     public var queueSeconds = 0.0
     /// Admission to first generated token (prompt processing).

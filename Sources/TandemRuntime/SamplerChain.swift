@@ -12,8 +12,8 @@ import Foundation
 ///   vocabulary only when it rejects that token (as llama.cpp's `common_sampler` does): most
 ///   steps of a constrained generation pick an allowed token anyway.
 final class SamplerChain {
-    private let chain: UnsafeMutablePointer<llama_sampler>
-    private let grammar: UnsafeMutablePointer<llama_sampler>?
+    let chain: UnsafeMutablePointer<llama_sampler>
+    let grammar: UnsafeMutablePointer<llama_sampler>?
     private let argmaxOnly: Bool
     private let vocabularySize: Int
     private var candidates: [llama_token_data] = []

@@ -26,8 +26,11 @@ final class SequenceJob {
     var slot: Int32?
     /// Prompt tokens not yet decoded.
     var pending: ArraySlice<Token> = []
-    /// Sampled but not yet decoded (it goes into the next batch).
-    var nextToken: Token?
+    /// Generated but not yet decoded: the sampled token, then any the grammar forced after it.
+    /// They go into the next batch (as many as it has room for); logits come from the last.
+    var toDecode: [Token] = []
+    /// Append grammar-forced text without sampling (`GenerationRequest.fastForward`).
+    var fastForward = false
     var generated: [Token] = []
     var text = ""
     var stops: StopStringMatcher

@@ -2,8 +2,9 @@ import TandemCore
 
 /// Turns checked `SchemaGrammarNode`s into GBNF rules.
 ///
-/// Whitespace follows JSON's places but is one optional blank at most (`space`), and every choice
-/// is decided by the next character or two, so llama.cpp keeps few grammar stacks while sampling.
+/// Whitespace follows JSON's places (bar before a key's colon) but is one optional blank at most
+/// (`space`), and every choice is decided by the next character or two, so llama.cpp keeps few
+/// grammar stacks while sampling.
 struct SchemaGrammarWriter {
     private var rules = GBNFRuleSet()
     private let definitions: [String: SchemaGrammarNode]
@@ -96,7 +97,10 @@ struct SchemaGrammarWriter {
             let base = child(name, property.name)
             let value = write(property.node, name: base)
             let key = GBNFLiteral.quoted(JSONWriter.quote(property.name))
-            pairs.append(rules.define(base + "-kv", as: #"\#(key) \#(space) ":" \#(space) \#(value)"#))
+            // No blank between a key and its colon (llama.cpp's converter allows one): the key and
+            // colon are then one forced run, so fast-forward ends it where models end it, not
+            // between `"` and `:`, where a model handed a lone `"` token goes on with ` :`.
+            pairs.append(rules.define(base + "-kv", as: #"\#(key) ":" \#(space) \#(value)"#))
         }
         if let firstRequired = properties.firstIndex(where: \.isRequired) {
             var parts: [String] = []

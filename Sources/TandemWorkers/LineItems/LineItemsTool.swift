@@ -86,8 +86,8 @@ public struct LineItemsTool: LocalTool {
         return output
     }
 
-    /// The question the model gets after the receipt.
-    static let question = """
+    /// The question the model gets after the receipt (public for the extract benchmark).
+    public static let question = """
         List the items bought on this receipt as JSON: for each item its description as printed, the quantity, the unit price \
         and the line amount as numbers (null when not printed). Do not list totals, subtotals, taxes, rounding, payments or change.
         """

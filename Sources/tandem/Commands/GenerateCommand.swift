@@ -23,6 +23,10 @@ enum GenerateCommand: Command {
           -n, --max-tokens N    most tokens to generate, ≥ 1 (default: 256)
           --schema FILE         constrain the output to JSON matching this JSON Schema
           --choice A,B,C        answer with exactly one of these labels (prints its probability)
+          --no-fast-forward     with --schema: sample every token, including the keys, quotes
+                                and braces the schema forces (by default those are appended
+                                without sampling and decoded in one batch; usage.forced_tokens
+                                counts them)
           --json                print text, usage and timings as JSON
         \(SamplingOptions.help)
         \(ModelOptions.help)
@@ -41,6 +45,7 @@ enum GenerateCommand: Command {
         let maxTokens = try a.int("-n", "--max-tokens", in: Int.min...Int.max) ?? 256
         let schemaFile = try a.option("--schema")
         let choice = try a.option("--choice")
+        let noFastForward = a.flag("--no-fast-forward")
         let json = a.flag("--json")
         let sampling = try SamplingOptions.parse(&a)
         let stops = try a.options("--stop")
@@ -53,6 +58,7 @@ enum GenerateCommand: Command {
         let input: GenerationRequest.Input = raw ? .text(prompt)
             : .messages((system.map { [ChatMessage.system($0)] } ?? []) + [.user(prompt)])
         var request = GenerationRequest(input, maxTokens: maxTokens, sampling: sampling, stop: stops)
+        request.fastForward = !noFastForward
         if let schemaFile {
             request.constraint = .jsonSchema(try JSONParser.parse(String(contentsOfFile: schemaFile, encoding: .utf8)))
         }
@@ -91,6 +97,7 @@ enum CompletionJSON {
                 "prompt_tokens": .number(Double(u.promptTokens)),
                 "cached_prompt_tokens": .number(Double(u.cachedPromptTokens)),
                 "generated_tokens": .number(Double(u.generatedTokens)),
+                "forced_tokens": .number(Double(u.forcedTokens)),
             ],
             "timings": [
                 "queue_s": .number(u.queueSeconds),
@@ -109,7 +116,7 @@ enum CompletionJSON {
     }
 
     /// Where `generation_s` went: seconds per part, and milliseconds per decode step (one per
-    /// token after the first). `scheduler_s` is the rest (batch building, the loop between steps).
+    /// sampled token after the first; forced tokens ride in the same steps). `scheduler_s` is the rest (batch building, the loop between steps).
     static func breakdown(_ u: GenerationUsage) -> JSONValue {
         let b = u.breakdown
         let parts: [(String, Double)] = [

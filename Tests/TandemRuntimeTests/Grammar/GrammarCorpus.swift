@@ -26,11 +26,12 @@ enum GrammarCorpus {
                 """#),
             [
                 #"{"company":"ABC HO TRADING","date":"09/01/2019","address":"NO.2&4, JALAN HARMONI 3/2","total":"31.00"}"#,
-                #"{ "company" : "X", "date": "", "address": "a", "total": "1" }"#,
+                #"{ "company": "X", "date": "", "address": "a", "total": "1" }"#,
                 #"{"company":"A \"B\" \\ C\u00e9 \/","date":"d","address":"Caf\u00E9 Ünïcödé 日本","total":"€ 9"}"#,
             ],
             [
                 #"{"company":"X","date":"d","address":"a"}"#,  // total missing
+                #"{"company" : "X","date":"d","address":"a","total":"1"}"#,  // a blank before a colon (see SchemaGrammarWriter)
                 #"{"date":"d","company":"X","address":"a","total":"1"}"#,  // schema order
                 #"{"company":"X","date":"d","address":"a","total":"1","note":"n"}"#,  // undeclared
                 #"{"company":"X","date":"d","address":"a","total":1}"#,  // total is a string

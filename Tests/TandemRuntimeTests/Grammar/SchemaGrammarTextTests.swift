@@ -18,13 +18,13 @@ import TandemRuntime
             """#)
         #expect(text == """
             root ::= "{" space company-kv "," space date-kv "," space address-kv "," space total-kv space "}"
-            address-kv ::= "\\"address\\"" space ":" space string
+            address-kv ::= "\\"address\\"" ":" space string
             \(Self.char)
-            company-kv ::= "\\"company\\"" space ":" space string
-            date-kv ::= "\\"date\\"" space ":" space string
+            company-kv ::= "\\"company\\"" ":" space string
+            date-kv ::= "\\"date\\"" ":" space string
             space ::= | " "
             string ::= "\\"" char* "\\""
-            total-kv ::= "\\"total\\"" space ":" space string
+            total-kv ::= "\\"total\\"" ":" space string
 
             """)
     }
@@ -41,7 +41,7 @@ import TandemRuntime
             item ::= "{" space item-description-kv "," space item-quantity-kv "," space item-unit-price-kv \
             "," space item-amount-kv space "}"
             """))
-        #expect(text.contains(#"item-unit-price-kv ::= "\"unit_price\"" space ":" space number"#))
+        #expect(text.contains(#"item-unit-price-kv ::= "\"unit_price\"" ":" space number"#))
         #expect(text.contains(#"number ::= "-"? integral-part ("." decimal-part)? ([eE] [-+]? [0-9]{1,2})?"#))
     }
 
@@ -94,8 +94,8 @@ import TandemRuntime
              "required": ["subtotal", "total"]}
             """#)
         #expect(text.contains("Money ::= [0] | [1-9] [0-9]{0,15}\n"))
-        #expect(text.contains(#"subtotal-kv ::= "\"subtotal\"" space ":" space Money"#))
-        #expect(text.contains(#"total-kv ::= "\"total\"" space ":" space Money"#))
+        #expect(text.contains(#"subtotal-kv ::= "\"subtotal\"" ":" space Money"#))
+        #expect(text.contains(#"total-kv ::= "\"total\"" ":" space Money"#))
         #expect(text.split(separator: "\n").filter { $0.hasPrefix("Money ::=") }.count == 1)
     }
 
@@ -148,7 +148,7 @@ import TandemRuntime
         #expect(text.contains(#"a-b-2 ::= "\"" char{0,2} "\"""#))
         #expect(text.contains(#"root-2 ::= "\"" char{0,3} "\"""#))
         #expect(text.contains(#"unnamed ::= "\"" char{0,4} "\"""#))
-        #expect(text.contains(#"unnamed-kv-2 ::= "\"\u65E5\u672C\"" space ":" space unnamed-2"#))
+        #expect(text.contains(#"unnamed-kv-2 ::= "\"\u65E5\u672C\"" ":" space unnamed-2"#))
         let recognizer = try GBNFRecognizer(text)
         #expect(recognizer.matches(#"{"a_b":"x","a-b":"xy","root":"xyz","":"wxyz","日本":7}"#))
     }

@@ -52,6 +52,9 @@ public enum BenchCommandLine {
           scale       the receipt plan's model calls over a pool (EndpointPool) of 1, 2 and 4
                       llama-server endpoints of one thread each (calls/s, scaling efficiency), and
                       the coordinator alone against an instant-answer HTTP stub
+          extract     the pipeline's line-item extraction (schema-constrained) for each fixture
+                      receipt with grammar fast-forward on and off, alternating: generated tokens/s,
+                      forced tokens, decode steps, answers equal between the two (--limit, default 24)
 
         general:
           -m, --model PATH        GGUF model (default: models/SmolLM2-135M-Instruct.Q4_1.gguf)

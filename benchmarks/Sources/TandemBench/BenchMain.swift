@@ -71,6 +71,7 @@ public enum BenchMain {
                 case .serve: try await ServeSuite.run(context, &report)
                 case .pipeline: try await PipelineSuite.run(context, &report)
                 case .scale: try await ScaleSuite.run(context, &report)
+                case .extract: try await ExtractSuite.run(context, &report)
                 }
             } catch {
                 report.fail(String(describing: error))

@@ -21,6 +21,8 @@ enum BenchSuite: String, Sendable, CaseIterable {
     case pipeline
     /// The receipt plan's model calls over a pool of 1, 2 and 4 one-thread llama-server endpoints.
     case scale
+    /// Schema-constrained extraction with and without grammar fast-forward.
+    case extract
 }
 
 /// Everything a bench run is configured by; `BenchCommandLine` fills it from arguments.
