@@ -72,6 +72,9 @@ def anthropic_stream(tool, input_text):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes: on a kept-alive connection Nagle's algorithm holds
+    # the body until the client's delayed ACK of the headers, 40 ms per request.
+    disable_nagle_algorithm = True
 
     def log_message(self, *args):  # quiet: the test reads stdout for the port only
         pass
