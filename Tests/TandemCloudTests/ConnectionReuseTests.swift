@@ -22,6 +22,20 @@ struct ConnectionReuseTests {
         #expect(try await server.acceptedConnections(using: client) == before)
     }
 
+    @Test func aKeptConnectionTheServerClosedIsReplacedNotAFailure() async throws {
+        let server = try await FaultServer()
+        let client = CloudHTTPClient(retry: RetryPolicy(maxRetries: 0))  // no retry of ours hides a failure
+        let url = server.baseURL("ok-then-hangup") + "/v1/chat/completions"
+        let before = try await server.acceptedConnections(using: client)
+        for _ in 0..<3 {
+            let response = try await client.send(HTTPRequest(url: url, headers: [HTTPHeader("Content-Type", "application/json")],
+                                                             body: Array("{}".utf8), timeout: .seconds(300)))
+            #expect(response.status == 200)
+        }
+        // Each post found its connection closed by the last answer and opened one of its own.
+        #expect(try await server.acceptedConnections(using: client) >= before + 3)
+    }
+
     @Test func aConnectionOpenedOnlineIsNotReusedUnderTheOfflineSocketCheck() async throws {
         // `::ffff:127.0.0.1` reaches the server through an IPv4-mapped address, which the
         // private-network socket check refuses (only plain loopback and private ranges pass).

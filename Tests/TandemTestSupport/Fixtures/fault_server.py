@@ -130,6 +130,12 @@ class Handler(BaseHTTPRequestHandler):
 
         if scenario == "ok":
             return good()
+        if scenario == "ok-then-hangup":
+            # What a server's keep-alive timeout does: the connection closes with no
+            # "Connection: close" said first, so the client only finds out on its next request.
+            good()
+            self.close_connection = True
+            return
         if scenario == "429-then-ok":
             return self.send(429, {"error": {"message": "slow down"}}, [("Retry-After", "1")]) if count == 1 else good()
         if scenario == "429-date-then-ok":
