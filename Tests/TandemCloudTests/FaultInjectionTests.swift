@@ -179,6 +179,22 @@ struct FaultInjectionTests {
         #expect(seconds < 300, "the cancel should remove the transfer from curl at once, not at the 600 s timeout; took \(seconds) s")
     }
 
+    @Test func oversizedResponseIsCutOffAndTheNextRequestOnTheServerWorks() async throws {
+        let client = CloudHTTPClient(retry: RetryPolicy(maxRetries: 0))
+        let url = server.baseURL("ok") + "/v1/chat/completions"
+        let small = HTTPRequest(url: url, body: Array("{}".utf8), timeout: .seconds(300), maxResponseBytes: 16)  // the answer is ~250 bytes
+        do {
+            _ = try await client.send(small)
+            Issue.record("a response over maxResponseBytes was accepted")
+        } catch {
+            #expect(error == .responseTooLarge(url: url, limitBytes: 16))
+        }
+        // The aborted transfer's connection is not handed to the next request half-read.
+        var whole = small
+        whole.maxResponseBytes = 1 << 20
+        #expect(try await client.send(whole).status == 200)
+    }
+
     @Test func unreachablePortIsAConnectionError() async throws {
         // Port 1 on loopback: nothing listens, the connect is refused at once.
         let error = await cloudError { try await faultClient(faultConfig(.openai, "http://127.0.0.1:1", maxRetries: 1))
