@@ -5,10 +5,12 @@ import Synchronization
 /// One thread that drives every libcurl transfer of one `SocketScope` through a multi handle.
 ///
 /// Why: a blocking `curl_easy_perform` per call cost a new OS thread and a new TCP connection per
-/// request (about 1,400 calls/s at most on 2 cores). The multi handle keeps finished
-/// connections in its cache, so the next request to the same host and port reuses one (HTTP
-/// keep-alive), and one thread waits on all sockets at once. Transfers never block a caller's
-/// thread: `perform` hands the request over and suspends until the loop resumes it.
+/// request (about 225 µs of CPU per call in `tandem-bench scale`, against about 90 µs this way).
+/// The multi handle keeps finished connections in its cache, so the next request to the same host
+/// and port reuses one (HTTP keep-alive), and one thread waits on all sockets at once. Transfers
+/// never block a caller's thread: `perform` hands the request over and suspends until the loop
+/// resumes it. Nothing on the loop blocks: the callbacks only copy bytes, and Debian's libcurl
+/// resolves names on a thread of its own (AsynchDNS).
 ///
 /// One loop per scope, because a cached connection skips the open-socket check: a connection
 /// opened under `.any` (online) must never serve a transfer that is only allowed loopback or

@@ -27,6 +27,7 @@ enum ScaleSuite {
                                                headers: ["calls", "seconds", "calls/s", "bench CPU s", "stub CPU s"],
                                                rows: [["\(r.calls)", String(format: "%.2f", r.seconds), String(format: "%.0f", r.callsPerSecond),
                                                        share(r.benchCPUSeconds), share(r.stubCPUSeconds)]]))
+            report.notes.append("Coordinator run: 64 calls in flight through a one-endpoint pool; bench CPU is this whole process during the run, stub CPU the stub's process. They share the \(ProcessInfo.processInfo.activeProcessorCount) cores, so the rate is a lower bound of the coordinator's own.")
             report.set("coordinator", ["calls": .number(Double(r.calls)), "seconds": .number(r.seconds), "stub": .string(stub),
                                        "bench_cpu_s": .number(r.benchCPUSeconds), "stub_cpu_s": r.stubCPUSeconds.map { .number($0) } ?? .null])
         } catch {
