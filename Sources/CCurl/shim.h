@@ -12,8 +12,6 @@ static inline CURLcode tandem_curl_set_slist(CURL *h, CURLoption o, struct curl_
 static inline CURLcode tandem_curl_set_url_handle(CURL *h, CURLU *u) { return curl_easy_setopt(h, CURLOPT_CURLU, u); }
 typedef size_t (*tandem_curl_write_fn)(char *, size_t, size_t, void *);
 static inline CURLcode tandem_curl_set_write_function(CURL *h, CURLoption o, tandem_curl_write_fn f) { return curl_easy_setopt(h, o, f); }
-typedef int (*tandem_curl_xferinfo_fn)(void *, curl_off_t, curl_off_t, curl_off_t, curl_off_t);
-static inline CURLcode tandem_curl_set_xferinfo_function(CURL *h, tandem_curl_xferinfo_fn f) { return curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, f); }
 static inline CURLcode tandem_curl_get_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode tandem_curl_get_double(CURL *h, CURLINFO i, double *v) { return curl_easy_getinfo(h, i, v); }
 
@@ -77,3 +75,6 @@ static inline CURLcode tandem_curl_restrict_to_loopback(CURL *h, int *refused) {
     if (rc != CURLE_OK) return rc;
     return curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, (void *)refused);
 }
+
+// curl_multi_setopt is variadic too.
+static inline CURLMcode tandem_curl_multi_set_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }

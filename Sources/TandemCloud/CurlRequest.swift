@@ -2,36 +2,36 @@ import CCurl
 import Foundation
 import Synchronization
 
-/// One blocking libcurl transfer: owns the `CURL*` easy handle, its header list and buffers.
+/// One libcurl transfer: owns the `CURL*` easy handle, its header list and buffers.
 ///
-/// Used on one thread only (the one running `perform`); `send` below runs it off the
-/// cooperative pool and bridges back with a continuation.
+/// Created, driven and freed on the thread of the `CurlMultiLoop` that performs it (never
+/// shared); `CurlRequest.send` below is the way in from async code.
 final class CurlRequest {
-    private let handle: UnsafeMutableRawPointer
+    /// The easy handle, for the multi handle that drives it.
+    let handle: UnsafeMutableRawPointer
     private let url: CurlURL  // curl reads it during the transfer: kept alive with us
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
     private let socketRefused = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
-    private let cancellation: CancellationFlag
     private let maxResponseBytes: Int
     private var body: [UInt8] = []
     private var headers: [HTTPHeader] = []
     private var isTooLarge = false
-    private var setupFailure: CURLcode = CURLE_OK
+    /// The first option curl refused while configuring; such a transfer is never started.
+    private(set) var setupFailure: CURLcode = CURLE_OK
 
-    /// Prepares a transfer for `request`; `scope` says which addresses its sockets may reach.
-    init(_ request: HTTPRequest, scope: SocketScope, cancellation: CancellationFlag) throws(CloudError) {
+    /// Prepares a transfer for `request`; `scope` says which addresses its new sockets may reach
+    /// (loopback hosts already narrowed to `.loopback` by the caller).
+    init(_ request: HTTPRequest, scope: SocketScope) throws(CloudError) {
         CurlGlobal.ensureInitialized()
         let url = try CurlURL(request.url)
         guard let handle = curl_easy_init() else { throw .invalidURL(url: request.url, reason: "curl_easy_init failed") }
         self.handle = handle
         self.url = url
-        self.cancellation = cancellation
         self.maxResponseBytes = request.maxResponseBytes
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         socketRefused.initialize(to: 0)
-        // A loopback name never leaves the machine, whatever the policy.
-        configure(request, scope: EgressPolicy.isLoopback(host: url.host ?? "") ? .loopback : scope)
+        configure(request, scope: scope)
     }
 
     deinit {
@@ -87,12 +87,6 @@ final class CurlRequest {
             Unmanaged<CurlRequest>.fromOpaque(context!).takeUnretainedValue().receiveHeader(data, size * count)
         }))
         check(tandem_curl_set_pointer(handle, CURLOPT_HEADERDATA, me))
-        check(tandem_curl_set_long(handle, CURLOPT_NOPROGRESS, 0))
-        // curl calls this at least once a second even while waiting: the cancellation point.
-        check(tandem_curl_set_xferinfo_function(handle, { context, _, _, _, _ in
-            Unmanaged<CurlRequest>.fromOpaque(context!).takeUnretainedValue().cancellation.isCancelled ? 1 : 0
-        }))
-        check(tandem_curl_set_pointer(handle, CURLOPT_XFERINFODATA, me))
     }
 
     private func receiveBody(_ data: UnsafeMutablePointer<CChar>?, _ count: Int) -> Int {
@@ -115,9 +109,8 @@ final class CurlRequest {
         return count
     }
 
-    /// Runs the transfer to completion on the calling thread.
-    func perform() -> Result<HTTPResponse, CurlFailure> {
-        let rc = setupFailure == CURLE_OK ? curl_easy_perform(handle) : setupFailure
+    /// The outcome of the finished transfer, from the code its multi handle reported.
+    func outcome(_ rc: CURLcode) -> Result<HTTPResponse, CurlFailure> {
         guard rc == CURLE_OK else { return .failure(failure(for: rc)) }
         var status = 0
         _ = tandem_curl_get_long(handle, CURLINFO_RESPONSE_CODE, &status)
@@ -128,7 +121,6 @@ final class CurlRequest {
         let detail = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(rc))
         let kind: CurlFailure.Kind
         switch rc {
-        case CURLE_ABORTED_BY_CALLBACK where cancellation.isCancelled: kind = .cancelled
         case CURLE_WRITE_ERROR where isTooLarge: kind = .tooLarge
         case CURLE_OPERATION_TIMEDOUT: kind = .timedOut
         case CURLE_COULDNT_CONNECT where socketRefused.pointee != 0: kind = .loopbackRefused
@@ -148,29 +140,17 @@ final class CurlRequest {
 }
 
 extension CurlRequest {
-    /// Performs `request` on a thread of its own: a blocking call must not hold a thread of the
-    /// cooperative pool, nor of GCD's global pool (as wide as the CPU count on Linux, so a few
-    /// slow transfers would queue the rest). Task cancellation aborts the transfer through the
-    /// progress callback.
+    /// Performs `request` on the `CurlMultiLoop` of its socket scope: no thread of the caller's
+    /// is blocked, and connections are kept alive between calls to the same server. Task
+    /// cancellation aborts the transfer at once.
     static func send(_ request: HTTPRequest, scope: SocketScope) async -> Result<HTTPResponse, CurlFailure> {
-        let flag = CancellationFlag()
-        return await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Result<HTTPResponse, CurlFailure>, Never>) in
-                let thread = Thread {
-                    do throws(CloudError) {
-                        let transfer = try CurlRequest(request, scope: scope, cancellation: flag)
-                        continuation.resume(returning: transfer.perform())
-                    } catch {
-                        continuation.resume(returning: .failure(CurlFailure(code: Int(CURLE_URL_MALFORMAT.rawValue),
-                                                                            message: error.description, kind: .other)))
-                    }
-                }
-                thread.name = "tandem-curl"
-                thread.start()
-            }
-        } onCancel: {
-            flag.cancel()
+        let host: String
+        do { host = try CurlURL(request.url).host ?? "" } catch {
+            return .failure(CurlFailure(code: Int(CURLE_URL_MALFORMAT.rawValue), message: error.description, kind: .other))
         }
+        // A loopback name never leaves the machine, whatever the policy.
+        let effective = EgressPolicy.isLoopback(host: host) ? .loopback : scope
+        return await CurlMultiLoop.serving(effective).perform(request)
     }
 }
 
@@ -186,7 +166,8 @@ struct CurlFailure: Error, Sendable {
     var isRetryable: Bool { kind == .timedOut || kind == .connection }
 }
 
-/// Set from a task's cancellation handler, read by curl's progress callback on another thread.
+/// Set from a task's cancellation handler, read on a `CurlMultiLoop`'s thread: a task cancelled
+/// before its transfer was taken up never starts it.
 final class CancellationFlag: Sendable {
     private let raw = Atomic<Bool>(false)
     func cancel() { raw.store(true, ordering: .relaxed) }

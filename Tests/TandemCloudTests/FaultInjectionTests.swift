@@ -176,7 +176,23 @@ struct FaultInjectionTests {
             return await cloudError { try await task.value }
         }
         #expect(error == .cancelled)
-        #expect(seconds < 300, "curl's progress callback should abort within about a second, not at the 600 s timeout; took \(seconds) s")
+        #expect(seconds < 300, "the cancel should remove the transfer from curl at once, not at the 600 s timeout; took \(seconds) s")
+    }
+
+    @Test func oversizedResponseIsCutOffAndTheNextRequestOnTheServerWorks() async throws {
+        let client = CloudHTTPClient(retry: RetryPolicy(maxRetries: 0))
+        let url = server.baseURL("ok") + "/v1/chat/completions"
+        let small = HTTPRequest(url: url, body: Array("{}".utf8), timeout: .seconds(300), maxResponseBytes: 16)  // the answer is ~250 bytes
+        do {
+            _ = try await client.send(small)
+            Issue.record("a response over maxResponseBytes was accepted")
+        } catch {
+            #expect(error == .responseTooLarge(url: url, limitBytes: 16))
+        }
+        // The aborted transfer's connection is not handed to the next request half-read.
+        var whole = small
+        whole.maxResponseBytes = 1 << 20
+        #expect(try await client.send(whole).status == 200)
     }
 
     @Test func unreachablePortIsAConnectionError() async throws {

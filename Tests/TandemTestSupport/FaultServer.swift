@@ -55,6 +55,13 @@ public final class FaultServer {
         return try JSONParser.parse(bytes: response.body)["count"]?.intValue ?? -1
     }
 
+    /// How many TCP connections the server has accepted so far (this query's own included, when
+    /// it needed a new one).
+    public func acceptedConnections(using client: CloudHTTPClient = CloudHTTPClient(retry: RetryPolicy(maxRetries: 0))) async throws -> Int {
+        let response = try await client.send(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/__connections", timeout: .seconds(300)))
+        return try JSONParser.parse(bytes: response.body)["count"]?.intValue ?? -1
+    }
+
     /// Stops the script.
     public func stop() {
         try? input.fileHandleForWriting.close()  // the script also exits by itself when stdin closes

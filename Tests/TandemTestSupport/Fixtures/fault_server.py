@@ -6,7 +6,8 @@ when stdin closes, so it never outlives the test that started it.
 
 The first path segment picks the behaviour; the rest is free, so a test makes its own counter
 by adding a unique token: POST /429-then-ok/<token>/v1/chat/completions. Requests are counted
-per full path; GET /__count/<path> returns that count. A path ending in /v1/messages gets
+per full path; GET /__count/<path> returns that count, and GET /__connections the number of TCP
+connections accepted so far (keep-alive tests). A path ending in /v1/messages gets
 Anthropic-shaped answers, anything else OpenAI-shaped ones; GET .../v1/models lists "fault-model". Good answers are
 {"answer": "ok"} with usage 11 input / 7 output tokens.
 """
@@ -19,6 +20,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 COUNTS = {}
+CONNECTIONS = [0]
 LOCK = threading.Lock()
 USAGE_IN, USAGE_OUT = 11, 7
 
@@ -70,9 +72,17 @@ def anthropic_stream(tool, input_text):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes: on a kept-alive connection Nagle's algorithm holds
+    # the body until the client's delayed ACK of the headers, 40 ms per request.
+    disable_nagle_algorithm = True
 
     def log_message(self, *args):  # quiet: the test reads stdout for the port only
         pass
+
+    def setup(self):  # once per accepted connection; its requests follow on the same handler
+        super().setup()
+        with LOCK:
+            CONNECTIONS[0] += 1
 
     def send(self, status, body, headers=(), content_type="application/json"):
         data = body if isinstance(body, bytes) else (body if isinstance(body, str) else json.dumps(body)).encode()
@@ -85,7 +95,10 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def do_GET(self):
-        if self.path.startswith("/__count/"):
+        if self.path == "/__connections":
+            with LOCK:
+                self.send(200, {"count": CONNECTIONS[0]})
+        elif self.path.startswith("/__count/"):
             with LOCK:
                 self.send(200, {"count": COUNTS.get(self.path[len("/__count"):], 0)})
         elif self.path.endswith("/v1/models"):
@@ -117,6 +130,12 @@ class Handler(BaseHTTPRequestHandler):
 
         if scenario == "ok":
             return good()
+        if scenario == "ok-then-hangup":
+            # What a server's keep-alive timeout does: the connection closes with no
+            # "Connection: close" said first, so the client only finds out on its next request.
+            good()
+            self.close_connection = True
+            return
         if scenario == "429-then-ok":
             return self.send(429, {"error": {"message": "slow down"}}, [("Retry-After", "1")]) if count == 1 else good()
         if scenario == "429-date-then-ok":

@@ -18,7 +18,7 @@ public enum BenchCommandLine {
         "--npp", "--ntg", "--fixtures", "--config", "--limit", "--rows-out", "--train", "--accuracy-methods",
         "--taught-methods", "--folds", "--fewshot-rows", "--teach-rows", "--embed-texts", "--embed-clients", "--embed-rounds",
         "--serve-rounds", "--flood", "--tandem",
-        "--pipeline-plan", "--pipeline-concurrency", "--scale-calls",
+        "--pipeline-plan", "--pipeline-concurrency", "--scale-calls", "--scale-endpoints", "--scale-stub",
     ]
     /// Options without a value.
     public static let flags = ["--quick", "--no-progress"]
@@ -127,6 +127,10 @@ public enum BenchCommandLine {
         scale (also the pipeline options):
           --scale-calls N         calls to the instant-answer stub that measure the coordinator
                                   alone (default: 5000; quick: 200)
+          --scale-endpoints L     endpoint counts of the llama-server runs, e.g. 1,2 (default:
+                                  1,2,4); 'none' runs the coordinator alone (seconds, no servers)
+          --scale-stub FILE       the instant-answer server script: takes a port, prints it, answers
+                                  POST /ok/... (default: benchmarks/instant_server.py)
 
         exit status: 0 when every suite ran, 1 when one failed (partial results are still printed
         and written), 2 for usage errors.
@@ -236,6 +240,13 @@ public enum BenchCommandLine {
         case "--pipeline-plan": o.pipelinePlan = v
         case "--pipeline-concurrency": o.pipelineConcurrency = try int(1...64)
         case "--scale-calls": o.scaleCalls = try int(1...1_000_000)
+        case "--scale-endpoints":
+            let counts = v == "none" ? [] : v.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard counts.allSatisfy({ (1...64).contains($0 ?? 0) }), v == "none" || !counts.isEmpty else {
+                throw BenchUsageError("--scale-endpoints takes comma-separated counts in 1...64 or 'none', got '\(v)'")
+            }
+            o.scaleEndpoints = counts.map { $0! }
+        case "--scale-stub": o.scaleStub = v
         case "--rows-out": o.rowsPath = v
         default:
             guard try o.accuracy.apply(name, v) else { throw BenchUsageError("unknown option \(name)") }

@@ -95,6 +95,10 @@ struct BenchOptions: Sendable {
     var pipelineConcurrency = 8
     /// Calls the scale suite sends to its instant-answer stub (the coordinator's own rate).
     var scaleCalls = 5000
+    /// Endpoint counts of the scale suite's llama-server runs; empty: the coordinator run alone.
+    var scaleEndpoints = [1, 2, 4]
+    /// The instant-answer server script of the coordinator run (nil: benchmarks/instant_server.py).
+    var scaleStub: String?
 
     /// Defaults for a full run.
     init() {}

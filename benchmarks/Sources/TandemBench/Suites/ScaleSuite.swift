@@ -12,12 +12,31 @@ import TandemWorkers
 /// `scale_2_endpoints_efficiency` = model calls/s with 2 ÷ (2 × model calls/s with 1).
 ///
 /// Then the coordinator alone: `--scale-calls` calls through the pool to an HTTP server process
-/// that answers at once (the test suite's fault server, Python's threading HTTP server), so the
-/// figure is a lower bound of what one coordinator can drive: the stub itself may be the limit.
+/// that answers at once (`benchmarks/instant_server.py`, one asyncio loop with keep-alive), with
+/// the CPU each side spent: they share the cores, so the figure is a lower bound of what one
+/// coordinator can drive. `--scale-endpoints none` runs this part alone.
 enum ScaleSuite {
-    static let endpointCounts = [1, 2, 4]
-
     static func run(_ ctx: BenchContext, _ report: inout SuiteReport) async throws {
+        if !ctx.options.scaleEndpoints.isEmpty { try await endpointRuns(ctx, &report) }
+        do {
+            let stub = ctx.options.scaleStub ?? defaultStub
+            let r = try await coordinatorRun(calls: ctx.options.scaleCalls, stub: stub)
+            report.headline("scale_coordinator_calls_per_s", r.callsPerSecond)
+            func share(_ cpu: Double?) -> String { cpu.map { String(format: "%.2f (%.0f%% of a core)", $0, 100 * $0 / r.seconds) } ?? "-" }
+            report.tables.append(MarkdownTable(title: "coordinator against an instant-answer HTTP server (\(URL(fileURLWithPath: stub).lastPathComponent))",
+                                               headers: ["calls", "seconds", "calls/s", "bench CPU s", "stub CPU s"],
+                                               rows: [["\(r.calls)", String(format: "%.2f", r.seconds), String(format: "%.0f", r.callsPerSecond),
+                                                       share(r.benchCPUSeconds), share(r.stubCPUSeconds)]]))
+            report.notes.append("Coordinator run: 64 calls in flight through a one-endpoint pool; bench CPU is this whole process during the run, stub CPU the stub's process. They share the \(ProcessInfo.processInfo.activeProcessorCount) cores, so the rate is a lower bound of the coordinator's own.")
+            report.set("coordinator", ["calls": .number(Double(r.calls)), "seconds": .number(r.seconds), "stub": .string(stub),
+                                       "bench_cpu_s": .number(r.benchCPUSeconds), "stub_cpu_s": r.stubCPUSeconds.map { .number($0) } ?? .null])
+        } catch {
+            report.notes.append("coordinator run not made: \(error)")
+        }
+    }
+
+    /// The receipt plan over pools of `--scale-endpoints` llama-server endpoints.
+    private static func endpointRuns(_ ctx: BenchContext, _ report: inout SuiteReport) async throws {
         let o = ctx.options
         guard let receipts = try PipelineSuite.receipts(ctx, &report) else { return }
         let scored = FixtureFolder.spread(receipts, limit: o.limit)
@@ -29,7 +48,7 @@ enum ScaleSuite {
                                   headers: ["endpoints", "records/s", "model calls", "model calls/s", "efficiency", "failed calls"])
         var rates: [Int: Double] = [:]
         var json: [(String, JSONValue)] = []
-        for n in endpointCounts {
+        for n in o.scaleEndpoints {
             let (outcome, failures) = try await poolRun(ctx, run: run, endpoints: n)
             let calls = outcome.summary.modelCalls
             let rate = outcome.seconds > 0 ? Double(calls) / outcome.seconds : 0
@@ -46,15 +65,6 @@ enum ScaleSuite {
         report.set("endpoints", .object(json))
         report.set("workload", ["receipts": .number(Double(scored.count)), "plan": .string(o.pipelinePlan),
                                 "records_in_flight": .number(Double(o.pipelineConcurrency)), "max_in_flight_per_endpoint": 2])
-        do {
-            let (calls, seconds) = try await coordinatorRun(calls: o.scaleCalls)
-            report.headline("scale_coordinator_calls_per_s", Double(calls) / seconds)
-            report.tables.append(MarkdownTable(title: "coordinator against an instant-answer HTTP server (Python stub)",
-                                               headers: ["calls", "seconds", "calls/s"],
-                                               rows: [["\(calls)", String(format: "%.2f", seconds), String(format: "%.0f", Double(calls) / seconds)]]))
-        } catch {
-            report.notes.append("coordinator run not made: \(error)")
-        }
         report.notes.append("Each endpoint: llama-server -t 1 -np 2, the same model file; the pool sends at most 2 calls to each at once, \(o.pipelineConcurrency) records in flight. Efficiency = calls/s ÷ (endpoints × calls/s with 1).")
     }
 
@@ -87,14 +97,19 @@ enum ScaleSuite {
         return (outcome, await pool.status().reduce(0) { $0 + $1.failures })
     }
 
-    /// `calls` JSON calls through a pool of one instant-answer endpoint, 64 in flight.
-    private static func coordinatorRun(calls: Int) async throws -> (Int, Double) {
-        // The test suite's fault server, found from this file (benchmarks/Sources/TandemBench/Suites/).
-        var root = URL(fileURLWithPath: #filePath)
-        for _ in 0..<5 { root.deleteLastPathComponent() }
-        let script = root.appendingPathComponent("Tests/TandemTestSupport/Fixtures/fault_server.py").path
+    /// What the coordinator run measured: its rate, and the CPU each side spent (they share the cores).
+    struct CoordinatorOutcome {
+        let calls: Int
+        let seconds: Double
+        let benchCPUSeconds: Double
+        let stubCPUSeconds: Double?
+        var callsPerSecond: Double { Double(calls) / seconds }
+    }
+
+    /// `calls` JSON calls through a pool of one instant-answer endpoint (the `stub` script), 64 in flight.
+    private static func coordinatorRun(calls: Int, stub script: String) async throws -> CoordinatorOutcome {
         guard FileManager.default.fileExists(atPath: script) else {
-            throw BenchError.toolMissing(name: "the instant-answer stub (fault_server.py)", path: script)
+            throw BenchError.toolMissing(name: "the instant-answer stub", path: script)
         }
         // The script quits when its stdin closes: the pipe is held open until the run ends.
         let input = Pipe()
@@ -103,16 +118,26 @@ enum ScaleSuite {
                                      input: input.fileHandleForReading)
         defer { try? input.fileHandleForWriting.close(); Task { await stub.stop() } }
         try await stub.waitUntilHealthy(timeout: 60)
+        // `/ok/...` is the fault server's good-answer scenario; the instant server answers any path.
         let pool = EndpointPool([RemoteModelClient(baseURL: "http://127.0.0.1:\(port)/ok/scale", model: "fault-model", timeout: .seconds(60),
                                                    egress: EgressPolicy(offline: true))], maxInFlight: 64)
         let request = LocalJSONRequest(system: "s", user: "u", schema: ["type": "object"], maxTokens: 8)
-        let start = Date()
+        let (stubCPU, benchCPU, start) = (ProcessCPU.seconds(pid: stub.pid), ProcessCPU.ownSeconds, Date())
         try await withThrowingTaskGroup(of: Void.self) { group in
             var next = 0
             func add() { next += 1; group.addTask { _ = try await pool.generateJSON(request) } }
             while next < min(64, calls) { add() }
             while try await group.next() != nil { if next < calls { add() } }
         }
-        return (calls, Date().timeIntervalSince(start))
+        let seconds = Date().timeIntervalSince(start)
+        let stubSpent = stubCPU.flatMap { before in ProcessCPU.seconds(pid: stub.pid).map { $0 - before } }
+        return CoordinatorOutcome(calls: calls, seconds: seconds, benchCPUSeconds: ProcessCPU.ownSeconds - benchCPU, stubCPUSeconds: stubSpent)
+    }
+
+    /// The instant-answer server beside this file's package (benchmarks/instant_server.py).
+    static var defaultStub: String {
+        var root = URL(fileURLWithPath: #filePath)  // benchmarks/Sources/TandemBench/Suites/ScaleSuite.swift
+        for _ in 0..<4 { root.deleteLastPathComponent() }
+        return root.appendingPathComponent("instant_server.py").path
     }
 }
