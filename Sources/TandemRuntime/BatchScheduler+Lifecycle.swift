@@ -60,7 +60,11 @@ extension BatchScheduler {
         let tokens = forced.bytes.isEmpty ? [] : table.tokens(spelling: forced.bytes, tokenizer: tokenizer)
         sampler.acceptForced(tokens)
         job.usage.breakdown.samplingSeconds += SchedulerStepStats.now - start
+        let held = job.slot.map { slots[Int($0)].ledger.count } ?? 0
         for token in tokens {
+            // Everything generated is in the slot's cells or about to be: no more than the
+            // context holds, as when every token is sampled.
+            if held + job.toDecode.count >= contextLength { finish(job, .contextFull); return }
             job.usage.forcedTokens += 1
             guard append(token, to: job) else { return }
             job.toDecode.append(token)
