@@ -50,14 +50,21 @@ public enum BackendRegistry {
     }
 
     /// Every device of every loaded backend. RPC devices are listed only while their server
-    /// answers: asking a gone server for its memory would abort the process inside llama.cpp.
-    public static func devices() -> [ComputeDevice] {
+    /// answers: asking a gone server for its memory would abort the process inside llama.cpp
+    /// (or kill it with SIGPIPE: ggml-rpc writes without MSG_NOSIGNAL). `rpc` names the RPC
+    /// servers (`HOST:PORT`) whose devices are wanted; nil for every registered one. A server
+    /// can still go away between the check and the question, so callers that need no RPC
+    /// device (backend selection, local device lists) pass `[]` and never touch one.
+    public static func devices(rpc wanted: Set<String>? = nil) -> [ComputeDevice] {
         ensureLoaded()
         return (0..<ggml_backend_dev_count()).compactMap { i in
             guard let dev = ggml_backend_dev_get(i) else { return nil }
             // RPC devices call themselves GPUs; they are not local ones.
             let isRPC = isRPCDevice(dev)
-            if isRPC, !RPCServers.isReachable(String(cString: ggml_backend_dev_description(dev))) { return nil }
+            if isRPC {
+                let endpoint = String(cString: ggml_backend_dev_description(dev))
+                guard wanted?.contains(endpoint) ?? true, RPCServers.isReachable(endpoint) else { return nil }
+            }
             var free = 0, total = 0
             ggml_backend_dev_memory(dev, &free, &total)
             let kind = switch ggml_backend_dev_type(dev) {
@@ -78,7 +85,7 @@ public enum BackendRegistry {
     }
 
     /// The GPU devices llama.cpp can offload to (CUDA when its module loaded and a GPU answered).
-    public static func gpuDevices() -> [ComputeDevice] { devices().filter { $0.kind == "gpu" } }
+    public static func gpuDevices() -> [ComputeDevice] { devices(rpc: []).filter { $0.kind == "gpu" } }
 
     /// Resolves `.auto` and checks that the requested backend exists.
     /// `.cuda` without a GPU throws; `.auto` falls back to the CPU with a warning only when a CUDA
@@ -87,7 +94,7 @@ public enum BackendRegistry {
         let gpus = gpuDevices()
         switch backend {
         case .cpu:
-            guard devices().contains(where: { $0.kind == "cpu" }) else {
+            guard devices(rpc: []).contains(where: { $0.kind == "cpu" }) else {
                 throw .backendUnavailable(.cpu, reason: "no CPU backend module in \(moduleDirectory ?? "?"); rebuild with vendor-build/build.sh")
             }
             return .cpu

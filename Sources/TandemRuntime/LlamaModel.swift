@@ -86,7 +86,7 @@ public final class LlamaModel: Sendable {
 
     /// The devices it runs on: the GPUs on CUDA, else the CPU, and the devices of its RPC servers.
     public var devices: [ComputeDevice] {
-        BackendRegistry.devices().filter { d in
+        BackendRegistry.devices(rpc: Set(rpcServers)).filter { d in
             d.kind == "rpc" ? rpcServers.contains(d.description) : d.kind == (backend == .cuda ? "gpu" : "cpu")
         }
     }
