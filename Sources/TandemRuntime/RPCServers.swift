@@ -28,6 +28,11 @@ public enum RPCServers {
         inUse.withLock { table in for e in endpoints { table[e] = (table[e] ?? 1) > 1 ? table[e]! - 1 : nil } }
     }
 
+    /// Whether a loaded model of this process still holds `endpoint`. Stop an rpc-server only
+    /// once this is false: freeing a model on it tells the server to free its buffers, and a
+    /// server that has gone ends the process (ggml-rpc aborts, or its send raises SIGPIPE).
+    public static func isHeld(_ endpoint: String) -> Bool { inUse.withLock { $0[endpoint] != nil } }
+
     /// Whether llama.cpp may talk to `endpoint` now without aborting: a model of this process
     /// holds its connection, or a fresh probe answers.
     static func isReachable(_ endpoint: String) -> Bool {

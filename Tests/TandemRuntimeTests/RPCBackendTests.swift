@@ -11,6 +11,20 @@ import TandemTestSupport
         let servers = [try RPCServerPeer(), try RPCServerPeer()]
         defer { servers.forEach { $0.stop() } }
         for server in servers { try await server.waitUntilListening() }
+        try await generateOnBothSides(servers)
+        // The model and context on the servers are freed when the last reference goes (maybe on
+        // the engine's decode thread, after this returns): only then may the servers stop, or
+        // the buffer frees sent to a stopped server end this process with SIGPIPE.
+        let deadline = Date().addingTimeInterval(600)
+        while servers.contains(where: { RPCServers.isHeld($0.endpoint) }), Date() < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(!servers.contains { RPCServers.isHeld($0.endpoint) }, "the model on the rpc-servers was never freed")
+    }
+
+    /// Greedy text in-process and with the layers on `servers`; every engine and model it made
+    /// is out of scope when it returns.
+    private func generateOnBothSides(_ servers: [RPCServerPeer]) async throws {
         let path = try TestModels.smolLMPath
         let parameters = ContextParameters(contextLength: 512, sequences: 1, threads: 2)
         let request = GenerationRequest(.messages([.user("List three fruits.")]), maxTokens: 24)
