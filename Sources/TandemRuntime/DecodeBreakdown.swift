@@ -12,7 +12,8 @@ public struct DecodeBreakdown: Sendable, Codable, Equatable {
     public var detokenizeSeconds = 0.0
     /// Handing text to the request's stream (the yield that may wake its consumer).
     public var deliverySeconds = 0.0
-    /// Decode steps counted (one per generated token after the first).
+    /// Decode steps counted (one per sampled token after the first; grammar-forced tokens ride
+    /// in the same steps, see `GenerationRequest.fastForward`).
     public var steps = 0
 
     public init() {}

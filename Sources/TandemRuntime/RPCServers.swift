@@ -36,7 +36,7 @@ public enum RPCServers {
     /// Whether llama.cpp may talk to `endpoint` now without aborting: a model of this process
     /// holds its connection, or a fresh probe answers.
     static func isReachable(_ endpoint: String) -> Bool {
-        inUse.withLock { $0[endpoint] != nil } || (try? probe(endpoint, timeout: .seconds(2))) != nil
+        isHeld(endpoint) || (try? probe(endpoint, timeout: .seconds(2))) != nil
     }
 
     /// Whether this llama.cpp build has the RPC module.
