@@ -18,12 +18,17 @@ public struct LineItem: Sendable, Equatable {
 /// The item block lies between the column header (ITEM / DESCRIPTION / QTY ...) and the first
 /// subtotal or total line. In it, a description line collects the numbers printed around it:
 /// integers are quantities ("2", "2 X"), two-decimal numbers are prices, the last one is the
-/// line amount. OCR sometimes prints the numbers before the description; those are kept for the
-/// next description.
+/// line amount. When amounts come before the first description, the receipt prints every item's
+/// numbers before its description, and each description takes the numbers since the last one.
+/// Column names printed one per line after the header (TOTAL among them) belong to the header.
 public enum LineItemParser {
     private static let header = TextPattern(#"^\W*(ITEM|DESCRIPTION|DESC|PRODUCT|QTY|QUANTITY|PRICE|AMOUNT|AMT)\b"#)
     /// A line made only of column names ("S/PRICE AMOUNT TAX", "(RM)").
-    private static let headerOnly = TextPattern(#"^(\W*(ITEMS?|DESCRIPTION|DESC|PRODUCT|QTY|QUANTITY|S/PRICE|U/PRICE|U\.P|UNIT|PRICE|RSP|AMOUNT|AMT|TAX|CODE|RM|MYR|DISC|NO|\(RM\))\W*)+$"#)
+    private static let headerOnly = TextPattern(#"^(\W*(ITEMS?|DESCRIPTION|DESC|PRODUCT|QTY|QUANTITY|S/PRICE|U/PRICE|U\.?PRICE|U\.P|UNIT|PRICE|RSP|AMOUNT|AMT|TAX|CODE|RM|MYR|DISC|NO|\(RM\))\W*)+$"#)
+    /// A column name in the header run; TOTAL among them names the line-amount column.
+    private static let columnName = TextPattern(#"^(\W*(ITEMS?|DESCRIPTION|DESC|PRODUCT|QTY|QUANTITY|S/PRICE|U/PRICE|U\.?PRICE|U\.P|UNIT|PRICE|RSP|AMOUNT|AMT|TAX|CODE|RM|MYR|DISC|NO|TOTAL|\(RM\)|\(\$\))\W*)+$"#)
+    /// A tax code printed after a line's amount ("2.20 ZRL", "20.00 SR").
+    private static let taxCodeSuffix = TextPattern(#"\s+\*?(SR|ZRL|ZR|TX|S|Z|E|T)\s*$"#)
     private static let totalLine = TextPattern(#"SUB\s*-?\s*TOTAL|\bTOTAL\b"#)
     private static let heading = TextPattern(#"INVOICE|RECEIPT|CASHIER|\bDATE\b|\bTIME\b|\bTABLE\b|\bBILL\b|\bNO\s*[:.#]"#)
     /// An item code or barcode on its own ("E8318", "9555075109147").
@@ -40,12 +45,13 @@ public enum LineItemParser {
         // The block starts at the column header; without one before the first total line, after
         // the last line of the receipt's heading (invoice number, date, cashier, ...).
         let firstEnd = lines.firstIndex(where: { totalLine.matches($0) }) ?? lines.count
-        guard let start = lines[..<firstEnd].firstIndex(where: { header.matches($0) })
+        guard let start = columnHeader(lines[..<firstEnd].firstIndex(where: { header.matches($0) }), in: lines)
                 ?? lines[..<firstEnd].lastIndex(where: { heading.matches($0) }) else { return [] }
         var items: [LineItem] = []
         var current: String?
         var numbers: [String] = []
         var pending: [String] = []  // numbers printed before their description
+        var numbersFirst: Bool?
         func finish() {
             if let current, let item = item(current, numbers) { items.append(item) }
             current = nil
@@ -55,7 +61,21 @@ public enum LineItemParser {
             if end.matches(line) { break }
             if headerOnly.matches(line) { continue }
             if code.matches(line) || itemCode.matches(line) { continue }
-            if description.matches(line) && money.allMatches(in: line).count < 2 {
+            if description.matches(taxCodeSuffix.replacing(in: line, with: "")) && money.allMatches(in: line).count < 2 {
+                // Amounts before the first description: this receipt prints each item's numbers
+                // before its description, so a description takes the numbers since the last one.
+                if numbersFirst == nil { numbersFirst = pending.contains { money.matches($0) } }
+                if numbersFirst == true {
+                    if pending.contains(where: { money.matches($0) }) || items.isEmpty {
+                        current = money.replacing(in: line, with: "").trimmingCharacters(in: .whitespaces)
+                        numbers = pending + money.allMatches(in: line).map(\.text)
+                        pending = []
+                        finish()
+                    } else {
+                        items[items.count - 1].description += " " + line  // wrapped over two lines
+                    }
+                    continue
+                }
                 if current != nil && !numbers.isEmpty { finish() }
                 if current == nil {
                     current = money.replacing(in: line, with: "").trimmingCharacters(in: .whitespaces)
@@ -72,6 +92,14 @@ public enum LineItemParser {
         }
         finish()
         return items
+    }
+
+    /// The last line of the column header that starts at `first`: the column names OCR printed
+    /// one per line after it (a TOTAL among them is the amount column, not the receipt's total).
+    private static func columnHeader(_ first: Int?, in lines: [String]) -> Int? {
+        guard var last = first else { return nil }
+        while last + 1 < lines.count, columnName.matches(lines[last + 1]) { last += 1 }
+        return last
     }
 
     private static func item(_ description: String, _ numbers: [String]) -> LineItem? {
