@@ -66,10 +66,20 @@ import TandemWorkers
     }
 
     @Test func aThrowingModelFallsBack() async throws {
-        let out = try await worker(MisbehavingModel(.throwing)).run(StepCall(stepID: "i", tool: "parse_line_items", args: ["text": .string(unsureReceipt)]))
+        let out = try await worker(MisbehavingModel(.throwing)).run(StepCall(stepID: "i", tool: "parse_line_items",
+                                                                            args: ["text": .string(unsureReceipt), "generate": "unsure"]))
         #expect(out.fallback == "keyword: local model failed: model crashed")
         #expect(out.decisions["items"] == "rules (model failed)")
         #expect(out.value["items"]?[0]?["description"] == "ELEGANT BAG")
+    }
+
+    @Test func lineItemsThatDoNotAddUpAreKeptWithoutAskingTheModel() async throws {
+        // The rules found items (40.00 + 40.90) that miss the total: generating the list anew
+        // would cost a whole generation, so by default the rules' list stands, marked unsure.
+        let model = MisbehavingModel(.throwing)
+        let out = try await worker(model).run(StepCall(stepID: "i", tool: "parse_line_items", args: ["text": .string(unsureReceipt)]))
+        #expect(out.value["items"]?.arrayValue?.compactMap { $0["amount"]?.doubleValue } == [40.00, 40.90])
+        #expect(out.decisions["items"] == "rules (unsure, kept)" && model.calls == 0 && out.fallback == nil && out.estimatedUsage == .zero)
     }
 
     @Test func lineItemsThatAddUpToTheTotalNeedNoModel() async throws {

@@ -45,9 +45,10 @@ import TandemWorkers
         let document = ReceiptPrompt.document(text)
         #expect(document.text.split(separator: "\n").count < ReceiptPrompt.maxLines + 10, "the model's prompt is bounded")
         #expect(document.note?.contains("20008 lines") == true, "\(document.note ?? "no note")")
-        let items = try await LineItemsTool().run(["text": .string(text)], model: try model())
+        // The rules' 20,000 items do not add up to 99.90; asked to, the model lists them from the cut receipt.
+        let items = try await LineItemsTool().run(["text": .string(text), "generate": "unsure"], model: try model())
         #expect(items.value["items"] != nil)
-        if items.modelCalls > 0 { #expect(items.note?.contains("the model saw the first") == true) }
+        #expect(items.modelCalls == 1 && items.note?.contains("the model saw the first") == true, "\(items.note ?? "no note")")
         let fields = try await ReceiptFieldsTool().run(["text": .string(text)], model: try model())
         #expect(fields.value["total"] == "99.90" && fields.value["date"] == "01/02/2019", "\(fields.value)")
     }

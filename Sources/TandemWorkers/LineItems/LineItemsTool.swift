@@ -3,9 +3,14 @@ import TandemOrchestrator
 
 /// `parse_line_items`: the purchased items of a receipt, each with description, quantity, unit
 /// price and amount. Rules first (`LineItemParser`): their list stands when its amounts add up
-/// to the receipt's total; otherwise the model lists the items, from the same receipt prompt as
-/// `extract_receipt_fields` (so the receipt's prefill is shared), and its list is kept unless the
-/// rules' adds up more closely.
+/// to the receipt's total (they can justify it). When they found items that do not add up, the
+/// list still stands, marked unsure: the model would have to generate the whole list token by
+/// token (tens of seconds per receipt on a CPU), and whether its list is better cannot be told
+/// from the receipt; `check_total` reports the gap. Only when the rules found no item at all
+/// does the model list them, from the same receipt prompt as `extract_receipt_fields` (so the
+/// receipt's prefill is shared). Step argument `generate: "unsure"` restores the older rule:
+/// the model also lists the items when the rules' do not add up, and its list is kept unless
+/// the rules' adds up more closely.
 public struct LineItemsTool: LocalTool {
     /// Creates the tool.
     public init() {}
@@ -23,7 +28,9 @@ public struct LineItemsTool: LocalTool {
         kind: .localModel, name: "parse_line_items",
         description: "Lists the purchased items on a receipt: description, quantity, unit price and amount (null when not printed).",
         argsSchema: ["type": "object", "required": ["text"], "additionalProperties": false,
-                     "properties": ["text": ["type": "string", "description": "the receipt's OCR text"]]],
+                     "properties": ["text": ["type": "string", "description": "the receipt's OCR text"],
+                                    "generate": ["type": "string", "enum": ["empty", "unsure"],
+                                                 "description": "when the model lists the items: only when the rules found none (empty, the default), or also when the rules' items do not add up to the total (unsure; slow)"]]],
         resultSchema: resultSchema)
 
     /// Most items and tokens a call may generate.
@@ -54,6 +61,9 @@ public struct LineItemsTool: LocalTool {
         let ruledValue: JSONValue = ["items": .array(ruled.map(Self.json))]
         if let ruledGap, ruledGap < 0.05, !ruled.isEmpty {
             return Self.output(ruledValue, decision: .rules, model: nil, call: nil, fallback: nil, prompt: "")
+        }
+        if !ruled.isEmpty && args["generate"]?.stringValue != "unsure" {
+            return Self.output(ruledValue, decision: .rulesKept, model: nil, call: nil, fallback: nil, prompt: "")
         }
         let document = ReceiptPrompt.document(text)
         let bounded = Self.requestSchema(for: text)
@@ -106,7 +116,7 @@ public struct LineItemsTool: LocalTool {
     static func output(_ value: JSONValue, decision: FieldDecision, model: (any LocalModelClient)?, call: ModelJSONCall?,
                        fallback: FallbackReason?, prompt: String) -> StepOutput {
         var output = StepOutput.local(value: value, model: model, call: call, fallback: fallback, promptText: prompt)
-        if decision == .rules && call == nil { output.estimatedUsage = .zero }  // sure rules: no model work was due
+        if [.rules, .rulesKept].contains(decision) && call == nil { output.estimatedUsage = .zero }  // no model work was due
         output.decisions = ["items": decision.rawValue]
         return output
     }

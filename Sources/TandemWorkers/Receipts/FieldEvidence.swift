@@ -38,4 +38,8 @@ public enum FieldDecision: String, Sendable, CaseIterable {
     case rulesAfterModel = "rules (model failed)"
     /// The rules, unsure, with no model to ask (`--no-local-model`).
     case rulesModelOff = "rules (unsure, model off)"
+    /// The rules, unsure, kept: the model was not asked because it was not expected to do
+    /// better (line items the rules did find), or its choice was less likely right than the
+    /// rules' value by the rules' measured accuracy.
+    case rulesKept = "rules (unsure, kept)"
 }
