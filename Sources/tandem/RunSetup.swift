@@ -68,7 +68,7 @@ struct RunSetup {
                 throw RunSetupFailure("receipt examples: \(error)")
             }
             FileHandle.standardError.write(Data(("tandem run: receipt memory from \(path): \(memory.exampleCount) labelled receipts; "
-                + memory.summary.joined(separator: "; ") + "\n").utf8))
+                + memory.summary.joined(separator: "; ") + "; " + memory.calibration.summary.joined(separator: "; ") + "\n").utf8))
             receiptMemory = memory
         }
         return try await PlanWorkers.make(model: model, configDirectory: config.keywordsDirectory,

@@ -67,11 +67,14 @@ public struct ReceiptFieldMemory: Sendable {
     public let exampleCount: Int
     /// Per field, how close a recall must be to replace it.
     public private(set) var gates: [String: ReceiptMemoryGate] = [:]
+    /// How often the rules are right when unsure, per field, on the same examples.
+    public let calibration: ReceiptRulesCalibration
     private let known: [String: [Known]]
 
     /// A memory of `examples`' company and address values.
     public init(examples: [Example], closeness: Closeness = .learned) {
         exampleCount = examples.count
+        calibration = ReceiptRulesCalibration(examples: examples)
         var known: [String: [Known]] = [:]
         for field in Self.fieldNames {
             var index: [String: Int] = [:]

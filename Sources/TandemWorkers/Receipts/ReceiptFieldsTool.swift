@@ -10,7 +10,10 @@ import TandemOrchestrator
 /// receipts then rewrites a company or address it recognises. Each remaining unsure field goes
 /// to the model as a choice among candidate spans of the receipt (one constrained decode over
 /// them), or, when the receipt offers no candidate, as a short generation checked against the
-/// text. The calls of one receipt share its prompt prefix, so the receipt is prefilled once.
+/// text. A choice that differs from the rules' value replaces it only when the model's
+/// probability beats the rules' accuracy on unsure fields of that kind, measured on the memory's
+/// labelled receipts (`ReceiptRulesCalibration`). The calls of one receipt share its prompt
+/// prefix, so the receipt is prefilled once.
 public struct ReceiptFieldsTool: LocalTool {
     /// Taught company names and addresses; nil: none.
     public let memory: ReceiptFieldMemory?
@@ -75,7 +78,12 @@ public struct ReceiptFieldsTool: LocalTool {
                 answer.account(call.usage, calls: call.calls)
                 switch call.result {
                 case .success(let choice):
-                    answer.decide(field, options[letters.firstIndex(of: choice.label) ?? 0], by: .modelChoice)
+                    let chosen = options[letters.firstIndex(of: choice.label) ?? 0]
+                    if chosen != found.value, let bar = memory?.calibration.unsureAccuracy(field), choice.probability <= bar {
+                        answer.decide(field, found.value, by: .rulesKept)  // the model is less sure than the rules are right
+                    } else {
+                        answer.decide(field, chosen, by: .modelChoice)
+                    }
                 case .failure(let reason): firstFailure = firstFailure ?? reason; answer.decide(field, found.value, by: .rulesAfterModel)
                 }
             } else if found.value.isEmpty && Self.hasText(text) {
