@@ -57,16 +57,17 @@ enum PipelineSuite {
 
     private static func record(_ report: inout SuiteReport, sides: [(String, ReceiptPipelineRun.Outcome)]) {
         var table = MarkdownTable(title: "receipt pipeline", headers: ["side", "records/s", "all fields", "company", "date", "address",
-                                                                       "total", "model calls", "prompt tokens", "cached", "generated"])
+                                                                       "total", "items add up", "model calls", "prompt tokens", "cached", "generated"])
         var json: [(String, JSONValue)] = []
         for (name, o) in sides {
             let s = o.summary
             let field = { (f: String) in s.fields.first { $0.field == f }.map { String(format: "%.3f", $0.accuracy) } ?? "-" }
             let cached = s.usage.promptTokens > 0 ? String(format: "%.0f%%", 100 * Double(s.usage.cachedPromptTokens) / Double(s.usage.promptTokens)) : "-"
             table.rows.append([name, String(format: "%.2f", o.recordsPerSecond), String(format: "%.3f", o.accuracy), field("company"),
-                               field("date"), field("address"), field("total"), "\(s.modelCalls)", "\(s.usage.promptTokens)", cached,
+                               field("date"), field("address"), field("total"), "\(o.itemsAddUp)/\(s.records)", "\(s.modelCalls)", "\(s.usage.promptTokens)", cached,
                                "\(s.usage.generatedTokens)"])
             json.append((name, ["records_per_s": .number(o.recordsPerSecond), "all_fields": .number(o.accuracy), "seconds": .number(o.seconds),
+                                "items_add_up": .number(Double(o.itemsAddUp)), "method_scores": methodScores(o),
                                 "summary": s.json(prices: .defaults)]))
         }
         report.tables.append(table)
@@ -81,6 +82,7 @@ enum PipelineSuite {
                 [$0.stepID, "prompt tokens", "\($0.usage.promptTokens), \($0.usage.cachedPromptTokens) from the prompt cache"]
             }
             report.tables.append(decided)
+            report.tables.append(methodTable(tandem))
             report.headline("pipeline_records_per_s", tandem.recordsPerSecond)
             report.headline("acc_receipts_pipeline", tandem.accuracy)
         }
@@ -93,6 +95,26 @@ enum PipelineSuite {
             report.headline("pipeline_vs_server", tandem.recordsPerSecond / server.recordsPerSecond)
         }
         report.set("sides", .object(json))
+    }
+}
+
+extension PipelineSuite {
+    /// Per field and method, how often the method decided and how often it was right: whether
+    /// each method earns the fields it is given.
+    static func methodTable(_ outcome: ReceiptPipelineRun.Outcome) -> MarkdownTable {
+        var table = MarkdownTable(title: "which method was right (model in-process)", headers: ["field", "method", "decided", "right", "accuracy"])
+        for field in ReceiptPipelineRun.fields {
+            for (method, n) in (outcome.methodScores[field] ?? [:]).sorted(by: { $0.value.decided > $1.value.decided }) {
+                table.rows.append([field, method, "\(n.decided)", "\(n.right)", String(format: "%.2f", Double(n.right) / Double(max(n.decided, 1)))])
+            }
+        }
+        return table
+    }
+
+    static func methodScores(_ outcome: ReceiptPipelineRun.Outcome) -> JSONValue {
+        .object(outcome.methodScores.sorted { $0.key < $1.key }.map { field, methods in
+            (field, .object(methods.sorted { $0.key < $1.key }.map { ($0.key, ["decided": .number(Double($0.value.decided)), "right": .number(Double($0.value.right))]) }))
+        })
     }
 }
 

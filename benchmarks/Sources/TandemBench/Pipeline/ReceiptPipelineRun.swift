@@ -19,6 +19,10 @@ struct ReceiptPipelineRun: Sendable {
         /// Receipts with company, date, address and total all right.
         var allFieldsCorrect = 0
         var seconds = 0.0
+        /// Per field and deciding method: how many fields it decided and how many of them were right.
+        var methodScores: [String: [String: (decided: Int, right: Int)]] = [:]
+        /// Receipts whose items add up to their total (the plan's `items_match_total`).
+        var itemsAddUp = 0
         var recordsPerSecond: Double { seconds > 0 ? Double(summary.records) / seconds : 0 }
         var accuracy: Double { summary.records > 0 ? Double(allFieldsCorrect) / Double(summary.records) : 0 }
     }
@@ -27,7 +31,9 @@ struct ReceiptPipelineRun: Sendable {
     func run(model: (any LocalModelClient)?, progress: ProgressBar?) async throws -> Outcome {
         let folds = Dictionary(grouping: rows) { teaching.fold(of: $0) ?? -1 }.sorted { $0.key < $1.key }
         var outcome: Outcome?
-        let start = Date()
+        // Only the records' runs are timed: teaching the memory is start-up work that `tandem run`
+        // does once per run, however many records follow.
+        var seconds = 0.0
         for (fold, foldRows) in folds {
             let examples = teaching.pool.filter { teaching.teaches($0, fold: fold < 0 ? nil : fold) }
                 .compactMap { ReceiptFieldMemory.Example(record: $0.value) }
@@ -37,25 +43,47 @@ struct ReceiptPipelineRun: Sendable {
             let runner = PipelineRunner(plan: plan, executor: DAGExecutor(registry: registry),
                                         options: PipelineOptions(concurrency: concurrency, fieldMatcher: .standard))
             let lines = foldRows.map { JSONLLine.record(line: $0.line, value: $0.value) }
-            var correct = 0
+            var scored = outcome ?? Outcome(summary: PipelineSummary(plan: plan.plan))
+            let start = Date()
+            defer { seconds += Date().timeIntervalSince(start) }
             let summary = try await runner.run(lines, continuing: outcome?.summary, onResult: { result in
-                if Self.allFieldsRight(result) { correct += 1 }
+                scored.score(result)
                 progress?.advance()
             })
-            outcome = Outcome(summary: summary, allFieldsCorrect: (outcome?.allFieldsCorrect ?? 0) + correct)
+            scored.summary = summary
+            outcome = scored
         }
         let empty = PipelineSummary(plan: try Plan.parse(planText))
         var done = outcome ?? Outcome(summary: empty)
-        done.seconds = Date().timeIntervalSince(start)
+        done.seconds = seconds
         return done
     }
 
     /// Company, date, address and total all match the labels.
+    static let fields = ["company", "date", "address", "total"]
+
     static func allFieldsRight(_ result: PipelineRecordResult) -> Bool {
         guard let labels = result.labels, let output = result.output else { return false }
-        return ["company", "date", "address", "total"].allSatisfy { field in
+        return fields.allSatisfy { field in
             guard let expected = labels[field] else { return true }
             return FieldScorer.matches(field: field, predicted: output[field], expected: expected)
+        }
+    }
+}
+
+extension ReceiptPipelineRun.Outcome {
+    /// Counts one record: all fields right, each field's deciding method and whether it was right,
+    /// and whether its items add up.
+    mutating func score(_ result: PipelineRecordResult) {
+        if ReceiptPipelineRun.allFieldsRight(result) { allFieldsCorrect += 1 }
+        if result.output?["items_match_total"]?.boolValue == true { itemsAddUp += 1 }
+        guard let labels = result.labels, let output = result.output,
+              let decided = result.traces.first(where: { $0.tool == "extract_receipt_fields" })?.decisions else { return }
+        for field in ReceiptPipelineRun.fields {
+            guard let expected = labels[field], let method = decided[field]?.keys.first else { continue }
+            let right = FieldScorer.matches(field: field, predicted: output[field], expected: expected)
+            let old = methodScores[field, default: [:]][method] ?? (0, 0)
+            methodScores[field, default: [:]][method] = (old.decided + 1, old.right + (right ? 1 : 0))
         }
     }
 }
