@@ -82,6 +82,20 @@ import TandemWorkers
         #expect(out.decisions["items"] == "rules (unsure, kept)" && model.calls == 0 && out.fallback == nil && out.estimatedUsage == .zero)
     }
 
+    @Test func theModelListsItemsOnlyWhenAskedTo() async throws {
+        // No item the rules can read: by default the empty list stands; generate: "empty" asks the model.
+        let text = "SOME SHOP\nTHANK YOU\nTOTAL 5.00"
+        let quiet = MisbehavingModel(.throwing)
+        let kept = try await worker(quiet).run(StepCall(stepID: "i", tool: "parse_line_items", args: ["text": .string(text)]))
+        #expect(kept.value["items"]?.arrayValue?.isEmpty == true && kept.decisions["items"] == "rules (unsure, kept)" && quiet.calls == 0)
+        let asked = MisbehavingModel(.throwing)
+        let out = try await worker(asked).run(StepCall(stepID: "i", tool: "parse_line_items", args: ["text": .string(text), "generate": "empty"]))
+        #expect(asked.calls == 1 && out.decisions["items"] == "rules (model failed)")
+        await #expect(throws: (any Error).self) {
+            _ = try await worker(asked).run(StepCall(stepID: "i", tool: "parse_line_items", args: ["text": .string(text), "generate": "always"]))
+        }
+    }
+
     @Test func lineItemsThatAddUpToTheTotalNeedNoModel() async throws {
         let model = MisbehavingModel(.throwing)
         let out = try await worker(model).run(StepCall(stepID: "i", tool: "parse_line_items", args: ["text": .string(receipt)]))

@@ -92,7 +92,7 @@ import TandemWorkers
         for step in summary.steps where step.kind == .localModel {
             for (_, methods) in step.decisions { #expect(!methods.keys.contains { $0.hasPrefix("model") }, "\(step.stepID): \(methods)") }
         }
-        #expect(summary.usage.promptTokens > 0 && summary.cacheHits > 0)
+        #expect(summary.usage.promptTokens > 0)
         let cost = CostTable(summary: summary, prices: .defaults)
         #expect(!cost.isEstimate && cost.usage == summary.usage)
         #expect(summary.fields.first { $0.field == "total" }?.correct == 10)

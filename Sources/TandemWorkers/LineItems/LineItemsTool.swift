@@ -2,15 +2,15 @@ import TandemCore
 import TandemOrchestrator
 
 /// `parse_line_items`: the purchased items of a receipt, each with description, quantity, unit
-/// price and amount. Rules first (`LineItemParser`): their list stands when its amounts add up
-/// to the receipt's total (they can justify it). When they found items that do not add up, the
-/// list still stands, marked unsure: the model would have to generate the whole list token by
-/// token (tens of seconds per receipt on a CPU), and whether its list is better cannot be told
-/// from the receipt; `check_total` reports the gap. Only when the rules found no item at all
-/// does the model list them, from the same receipt prompt as `extract_receipt_fields` (so the
-/// receipt's prefill is shared). Step argument `generate: "unsure"` restores the older rule:
-/// the model also lists the items when the rules' do not add up, and its list is kept unless
-/// the rules' adds up more closely.
+/// price and amount, read by the rules (`LineItemParser`). Their list is sure when its amounts
+/// add up to the receipt's total, and stands marked unsure when not (`check_total` reports the
+/// gap). By default the model is not asked: listing items means generating the whole list token
+/// by token (about 10 s per receipt for Qwen 0.5B on 2 CPU cores), and on the dev receipts the
+/// lists it generated where the rules found none added up to the total on none of 13
+/// (`benchmarks/results/pipeline-qwen05-cpu-2026-12-07b.md`). Step argument `generate` asks it:
+/// `"empty"` where the rules found no item, `"unsure"` also where their items miss the total (its
+/// list is then kept unless the rules' adds up more closely). The prompt starts with the same
+/// receipt prompt as `extract_receipt_fields`, so the receipt's prefill is shared.
 public struct LineItemsTool: LocalTool {
     /// Creates the tool.
     public init() {}
@@ -29,8 +29,8 @@ public struct LineItemsTool: LocalTool {
         description: "Lists the purchased items on a receipt: description, quantity, unit price and amount (null when not printed).",
         argsSchema: ["type": "object", "required": ["text"], "additionalProperties": false,
                      "properties": ["text": ["type": "string", "description": "the receipt's OCR text"],
-                                    "generate": ["type": "string", "enum": ["empty", "unsure"],
-                                                 "description": "when the model lists the items: only when the rules found none (empty, the default), or also when the rules' items do not add up to the total (unsure; slow)"]]],
+                                    "generate": ["type": "string", "enum": ["never", "empty", "unsure"],
+                                                 "description": "when the model lists the items: never (the default), where the rules found none (empty), or also where the rules' items miss the total (unsure); each listing is a whole generation"]]],
         resultSchema: resultSchema)
 
     /// Most items and tokens a call may generate.
@@ -62,7 +62,8 @@ public struct LineItemsTool: LocalTool {
         if let ruledGap, ruledGap < 0.05, !ruled.isEmpty {
             return Self.output(ruledValue, decision: .rules, model: nil, call: nil, fallback: nil, prompt: "")
         }
-        if !ruled.isEmpty && args["generate"]?.stringValue != "unsure" {
+        let generate = args["generate"]?.stringValue ?? "never"
+        if generate == "never" || (!ruled.isEmpty && generate != "unsure") {
             return Self.output(ruledValue, decision: .rulesKept, model: nil, call: nil, fallback: nil, prompt: "")
         }
         let document = ReceiptPrompt.document(text)
