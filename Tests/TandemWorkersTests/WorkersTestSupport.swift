@@ -9,7 +9,11 @@ import TandemTestSupport
 /// call first waits until that many have been in flight together (at most 10 minutes from the
 /// model's creation), so overlap is seen however slowly a loaded machine starts the calls.
 final class MisbehavingModel: LocalModelClient {
-    enum Mode: Sendable { case invalidJSON, wrongLabel, throwing }
+    enum Mode: Sendable, Equatable {
+        case invalidJSON, wrongLabel, throwing
+        /// Answers every choice with this label and probability (for the tools' decision rules).
+        case choosing(String, Double)
+    }
     let mode: Mode
     let modelName = "misbehaving-test-model"
     private let rendezvous: Int
@@ -43,6 +47,7 @@ final class MisbehavingModel: LocalModelClient {
         await meet()
         try await Task.sleep(for: .milliseconds(20))
         if mode == .throwing { throw InjectedFault(message: "model crashed") }
+        if case .choosing(let label, let p) = mode { return LocalChoiceReply(label: label, probability: p, usage: TokenUsage(promptTokens: 30, generatedTokens: 1)) }
         return LocalChoiceReply(label: "not-a-label", probability: 0.9, usage: TokenUsage(promptTokens: 30, generatedTokens: 2))
     }
 }

@@ -40,7 +40,9 @@ public struct EngineModelClient: LocalModelClient {
         let completion = try await engine.complete(GenerationRequest(
             .messages([.system(request.system), .user(request.user)]), maxTokens: 64, constraint: .choice(request.labels)))
         guard let choice = completion.choice else { throw RuntimeError.invalidParameter(name: "labels", reason: "no label chosen") }
-        return LocalChoiceReply(label: choice.label, probability: choice.probability, usage: TokenUsage(completion.usage))
+        var reply = LocalChoiceReply(label: choice.label, probability: choice.probability, usage: TokenUsage(completion.usage))
+        reply.distribution = choice.firstStepDistribution
+        return reply
     }
 }
 

@@ -61,6 +61,10 @@ public struct LocalJSONReply: Sendable {
     public var usage: TokenUsage
     /// The server that answered, when a pool of servers runs the model (nil in-process).
     public var servedBy: String?
+    /// The model's probability for every label at the first decision step, when known (in-process;
+    /// exact for labels of one token each, such as option letters). A caller weighing the choice
+    /// against another method compares the labels it cares about; nil from a server.
+    public var distribution: [String: Double]?
 
     /// Creates a reply.
     public init(text: String, usage: TokenUsage) {
@@ -96,6 +100,10 @@ public struct LocalChoiceReply: Sendable {
     public var usage: TokenUsage
     /// The server that answered, when a pool of servers runs the model (nil in-process).
     public var servedBy: String?
+    /// The model's probability for every label at the first decision step, when known (in-process;
+    /// exact for labels of one token each, such as option letters). A caller weighing the choice
+    /// against another method compares the labels it cares about; nil from a server.
+    public var distribution: [String: Double]?
 
     /// Creates a reply.
     public init(label: String, probability: Double, usage: TokenUsage) {

@@ -11,9 +11,9 @@ import TandemOrchestrator
 /// to the model as a choice among candidate spans of the receipt (one constrained decode over
 /// them), or, when the receipt offers no candidate, as a short generation checked against the
 /// text. A choice that differs from the rules' value replaces it only when the model's
-/// probability beats the rules' accuracy on unsure fields of that kind, measured on the memory's
-/// labelled receipts (`ReceiptRulesCalibration`). The calls of one receipt share its prompt
-/// prefix, so the receipt is prefilled once.
+/// probabilities outweigh the rules' accuracy on unsure fields of that kind, measured on the
+/// memory's labelled receipts (`ReceiptRulesCalibration.modelWins`). The calls of one receipt
+/// share its prompt prefix, so the receipt is prefilled once.
 public struct ReceiptFieldsTool: LocalTool {
     /// Taught company names and addresses; nil: none.
     public let memory: ReceiptFieldMemory?
@@ -78,12 +78,11 @@ public struct ReceiptFieldsTool: LocalTool {
                 answer.account(call.usage, calls: call.calls)
                 switch call.result {
                 case .success(let choice):
-                    let chosen = options[letters.firstIndex(of: choice.label) ?? 0]
-                    if chosen != found.value, let bar = memory?.calibration.unsureAccuracy(field), choice.probability <= bar {
-                        answer.decide(field, found.value, by: .rulesKept)  // the model is less sure than the rules are right
-                    } else {
-                        answer.decide(field, chosen, by: .modelChoice)
-                    }
+                    let chosen = letters.firstIndex(of: choice.label) ?? 0
+                    let wins = memory?.calibration.modelWins(field: field, chosen: chosen, rules: options.firstIndex(of: found.value),
+                                                             count: options.count, probability: choice.probability,
+                                                             distribution: call.distribution.map { d in letters.map { d[$0] ?? 0 } }) ?? true
+                    answer.decide(field, wins ? options[chosen] : found.value, by: wins ? .modelChoice : .rulesKept)
                 case .failure(let reason): firstFailure = firstFailure ?? reason; answer.decide(field, found.value, by: .rulesAfterModel)
                 }
             } else if found.value.isEmpty && Self.hasText(text) {

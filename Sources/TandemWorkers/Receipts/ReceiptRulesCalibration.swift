@@ -1,9 +1,10 @@
 import TandemOrchestrator
 
 /// How often the rules' value of a field is right when they are unsure of it, measured on a
-/// user's labelled receipts. `extract_receipt_fields` takes the model's choice over such a value
-/// only when the model is surer than this: a choice of probability 0.4 replaces a rules' guess
-/// that is right 70% of the time on the user's own receipts only at the cost of accuracy.
+/// user's labelled receipts, and how that weighs against the model's choice among the field's
+/// candidate options (`modelWins`): the rules' accuracy is the prior that their option is the
+/// answer (the rest shared evenly by the other options), the model's probabilities are the
+/// evidence, and the option with the larger product is taken.
 public struct ReceiptRulesCalibration: Sendable, Equatable {
     /// Per field: unsure values seen on the examples, and how many of them were right.
     public struct Count: Sendable, Equatable {
@@ -40,6 +41,19 @@ public struct ReceiptRulesCalibration: Sendable, Equatable {
     public func unsureAccuracy(_ field: String) -> Double? {
         guard let c = counts[field], c.unsure >= Self.minimumExamples else { return nil }
         return Double(c.right) / Double(c.unsure)
+    }
+
+    /// True when the model's choice (option `chosen`, probability `probability`) should replace
+    /// the rules' option `rules` among `count` options: `p(chosen) · (1 − a)/(count − 1) >
+    /// p(rules) · a`, with `a` the rules' unsure accuracy on `field`. `p(rules)` is read from
+    /// `distribution` (the model's probability per option) when given, else the rest of the
+    /// probability shared evenly. Without a calibration for the field, or when the rules' value is
+    /// not among the options, the model's choice stands.
+    public func modelWins(field: String, chosen: Int, rules: Int?, count: Int, probability: Double, distribution: [Double]? = nil) -> Bool {
+        guard let a = unsureAccuracy(field), let rules, rules != chosen, count >= 2 else { return true }
+        let pChosen = distribution.flatMap { $0.indices.contains(chosen) ? $0[chosen] : nil } ?? probability
+        let pRules = distribution.flatMap { $0.indices.contains(rules) ? $0[rules] : nil } ?? (1 - probability) / Double(count - 1)
+        return pChosen * (1 - a) / Double(count - 1) > pRules * a
     }
 
     /// One line per field, e.g. `total: unsure on 12 examples, right on 9 (0.75)`.
