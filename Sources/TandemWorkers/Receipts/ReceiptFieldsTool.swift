@@ -9,11 +9,10 @@ import TandemOrchestrator
 /// postcode...). Sure fields are kept. A `ReceiptFieldMemory` taught from the user's labelled
 /// receipts then rewrites a company or address it recognises. Each remaining unsure field goes
 /// to the model as a choice among candidate spans of the receipt (one constrained decode over
-/// them), or, when the receipt offers no candidate, as a short generation checked against the
-/// text. A choice that differs from the rules' value replaces it only when the model's
+/// them, shown with the receipt lines around them), or, when the receipt offers no candidate,
+/// as a short generation checked against the text. A choice that differs from the rules' value replaces it only when the model's
 /// probabilities outweigh the rules' accuracy on unsure fields of that kind, measured on the
-/// memory's labelled receipts (`ReceiptRulesCalibration.modelWins`). The calls of one receipt
-/// share its prompt prefix, so the receipt is prefilled once.
+/// memory's labelled receipts (`ReceiptRulesCalibration.modelWins`).
 public struct ReceiptFieldsTool: LocalTool {
     /// Taught company names and addresses; nil: none.
     public let memory: ReceiptFieldMemory?
@@ -74,7 +73,8 @@ public struct ReceiptFieldsTool: LocalTool {
                 let options = Array(found.candidates.prefix(ReceiptPrompt.maxOptions))
                 let letters = ReceiptPrompt.letters(options.count)
                 let call = try await ModelChoiceCall.run(model, system: ReceiptPrompt.system, text: ReceiptPrompt.user(
-                    document: document.text, question: ReceiptPrompt.questions[field] ?? field, options: options), labels: letters)
+                    document: ReceiptExcerpt.text(text, options: options), question: ReceiptPrompt.questions[field] ?? field,
+                    options: options), labels: letters)
                 answer.account(call.usage, calls: call.calls)
                 switch call.result {
                 case .success(let choice):

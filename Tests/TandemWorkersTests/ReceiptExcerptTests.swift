@@ -1,0 +1,31 @@
+import Testing
+import TandemWorkers
+
+/// A choice question shows the model the receipt's heading and the lines around its options.
+@Suite struct ReceiptExcerptTests {
+    let receipt = (["SHOP SDN BHD", "(123-X)", "NO 1, JALAN SATU,", "81100 JOHOR BAHRU", "TEL 07-1234"]
+        + (1...30).map { "ITEM \($0)" } + ["SUBTOTAL", "9.90", "TOTAL", "10.00", "CASH", "20.00", "CHANGE", "10.00", "THANK YOU"])
+        .joined(separator: "\n")
+
+    @Test func keepsTheHeadingAndTwoLinesAroundEachOption() {
+        let text = ReceiptExcerpt.text(receipt, options: ["9.90", "10.00"])
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines.first == "Receipt OCR text (the lines around the options):")
+        #expect(Array(lines[1...4]) == ["SHOP SDN BHD", "(123-X)", "NO 1, JALAN SATU,", "..."])
+        // 9.90 and both 10.00 lines with two lines either side: ITEM 30 ... THANK YOU.
+        #expect(Array(lines[5...]) == ["ITEM 30", "SUBTOTAL", "9.90", "TOTAL", "10.00", "CASH", "20.00", "CHANGE", "10.00", "THANK YOU"])
+        #expect(!text.contains("ITEM 5\n"))
+    }
+
+    @Test func anOptionJoinedFromSeveralLinesKeepsEachOfThem() {
+        let text = ReceiptExcerpt.text(receipt, options: ["NO 1, JALAN SATU, 81100 JOHOR BAHRU"])
+        #expect(text.contains("NO 1, JALAN SATU,\n81100 JOHOR BAHRU\nTEL 07-1234\nITEM 1\n...\n"))
+        #expect(!text.contains("TOTAL"))
+    }
+
+    @Test func aHugeReceiptStaysBounded() {
+        let huge = (0..<20_000).map { "ITEM \($0) 1.00" }.joined(separator: "\n")
+        let lines = ReceiptExcerpt.text(huge, options: ["1.00"]).split(separator: "\n")
+        #expect(lines.count <= ReceiptPrompt.maxLines + 3)
+    }
+}
