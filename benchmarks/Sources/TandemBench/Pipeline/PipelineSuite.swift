@@ -45,7 +45,8 @@ enum PipelineSuite {
                                                                               sequences: o.pipelineConcurrency))
         let client = EngineModelClient(engine: engine)
         ctx.progress.begin("pipeline: local model in-process", total: scored.count)
-        let tandem = try await run.run(model: client, progress: ctx.progress)
+        var tandem = try await run.run(model: client, progress: ctx.progress)
+        tandem.rejectedChoices = try await run.rejectedChoices(tandem, model: client)
         var sides: [(String, ReceiptPipelineRun.Outcome)] = [("rules only (--no-local-model)", rules), ("Tandem, model in-process", tandem)]
         do {
             sides.append(("llama-server over HTTP, one request per step", try await PipelineServerSide.run(ctx, run: run)))
@@ -107,13 +108,21 @@ extension PipelineSuite {
             for (method, n) in (outcome.methodScores[field] ?? [:]).sorted(by: { $0.value.decided > $1.value.decided }) {
                 table.rows.append([field, method, "\(n.decided)", "\(n.right)", String(format: "%.2f", Double(n.right) / Double(max(n.decided, 1)))])
             }
+            if let n = outcome.rejectedChoices[field] {
+                table.rows.append([field, "(the model's choice where the rules were kept; not used)", "\(n.asked)", "\(n.right)",
+                                   String(format: "%.2f", Double(n.right) / Double(max(n.asked, 1)))])
+            }
         }
         return table
     }
 
     static func methodScores(_ outcome: ReceiptPipelineRun.Outcome) -> JSONValue {
         .object(outcome.methodScores.sorted { $0.key < $1.key }.map { field, methods in
-            (field, .object(methods.sorted { $0.key < $1.key }.map { ($0.key, ["decided": .number(Double($0.value.decided)), "right": .number(Double($0.value.right))]) }))
+            var pairs = methods.sorted { $0.key < $1.key }.map { ($0.key, ["decided": .number(Double($0.value.decided)), "right": .number(Double($0.value.right))] as JSONValue) }
+            if let n = outcome.rejectedChoices[field] {
+                pairs.append(("model choice where the rules were kept (not used)", ["decided": .number(Double(n.asked)), "right": .number(Double(n.right))]))
+            }
+            return (field, .object(pairs))
         })
     }
 }

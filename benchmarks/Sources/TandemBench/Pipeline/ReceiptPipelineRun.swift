@@ -23,6 +23,10 @@ struct ReceiptPipelineRun: Sendable {
         var methodScores: [String: [String: (decided: Int, right: Int)]] = [:]
         /// Receipts whose items add up to their total (the plan's `items_match_total`).
         var itemsAddUp = 0
+        /// Fields where the rules were kept against a differing model choice: record id, field, label.
+        var kept: [(id: String, field: String, expected: JSONValue)] = []
+        /// Per field, the model's choices where the rules were kept, and how many were right.
+        var rejectedChoices: [String: (asked: Int, right: Int)] = [:]
         var recordsPerSecond: Double { seconds > 0 ? Double(summary.records) / seconds : 0 }
         var accuracy: Double { summary.records > 0 ? Double(allFieldsCorrect) / Double(summary.records) : 0 }
     }
@@ -59,9 +63,26 @@ struct ReceiptPipelineRun: Sendable {
         return done
     }
 
-    /// Company, date, address and total all match the labels.
+    /// Per field, how often the model's choice was right where the calibration kept the rules
+    /// instead: each such receipt is read again without a memory (so no calibration), and the
+    /// choice the model makes then, the same prompt as before, is scored. Not timed.
+    func rejectedChoices(_ outcome: Outcome, model: any LocalModelClient) async throws -> [String: (asked: Int, right: Int)] {
+        var scores: [String: (asked: Int, right: Int)] = [:]
+        for kept in outcome.kept {
+            guard let text = rows.first(where: { $0.value["id"]?.stringValue == kept.id })?.value["text"] else { continue }
+            let answer = try await ReceiptFieldsTool().run(["text": text], model: model)
+            guard answer.decisions[kept.field] == FieldDecision.modelChoice.rawValue else { continue }
+            let right = FieldScorer.matches(field: kept.field, predicted: answer.value[kept.field], expected: kept.expected)
+            let old = scores[kept.field] ?? (0, 0)
+            scores[kept.field] = (old.asked + 1, old.right + (right ? 1 : 0))
+        }
+        return scores
+    }
+
+    /// The scored receipt fields.
     static let fields = ["company", "date", "address", "total"]
 
+    /// Company, date, address and total all match the labels.
     static func allFieldsRight(_ result: PipelineRecordResult) -> Bool {
         guard let labels = result.labels, let output = result.output else { return false }
         return fields.allSatisfy { field in
@@ -82,6 +103,7 @@ extension ReceiptPipelineRun.Outcome {
         for field in ReceiptPipelineRun.fields {
             guard let expected = labels[field], let method = decided[field]?.keys.first else { continue }
             let right = FieldScorer.matches(field: field, predicted: output[field], expected: expected)
+            if method == FieldDecision.rulesKept.rawValue, let id = result.id { kept.append((id, field, expected)) }
             let old = methodScores[field, default: [:]][method] ?? (0, 0)
             methodScores[field, default: [:]][method] = (old.decided + 1, old.right + (right ? 1 : 0))
         }
