@@ -40,13 +40,14 @@ enum MCPCommand: Command {
     """
 
     static func run(_ arguments: inout Arguments) async throws -> Int32 {
-        guard let action = arguments.positional() else { throw UsageError("mcp needs an action: list or call") }
+        // Options first: an option's value ("--command 'python3 -m x'") is not the action.
         let server = try arguments.option("--server")
         let commandLine = try arguments.option("--command")
         let configPath = try arguments.option("--config")
         let argsText = try arguments.option("--args")
         let timeout = try arguments.double("--timeout", in: 0.1...3600)
         let json = arguments.flag("--json")
+        guard let action = arguments.positional() else { throw UsageError("mcp needs an action: list or call") }
         switch action {
         case "list":
             try arguments.finish()
