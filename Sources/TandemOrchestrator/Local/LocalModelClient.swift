@@ -61,10 +61,6 @@ public struct LocalJSONReply: Sendable {
     public var usage: TokenUsage
     /// The server that answered, when a pool of servers runs the model (nil in-process).
     public var servedBy: String?
-    /// The model's probability for every label at the first decision step, when known (in-process;
-    /// exact for labels of one token each, such as option letters). A caller weighing the choice
-    /// against another method compares the labels it cares about; nil from a server.
-    public var distribution: [String: Double]?
 
     /// Creates a reply.
     public init(text: String, usage: TokenUsage) {

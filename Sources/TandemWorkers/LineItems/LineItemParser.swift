@@ -23,10 +23,12 @@ public struct LineItem: Sendable, Equatable {
 /// Column names printed one per line after the header (TOTAL among them) belong to the header.
 public enum LineItemParser {
     private static let header = TextPattern(#"^\W*(ITEM|DESCRIPTION|DESC|PRODUCT|QTY|QUANTITY|PRICE|AMOUNT|AMT)\b"#)
+    /// Words that name a column ("S/PRICE", "(RM)").
+    private static let columnWords = #"ITEMS?|DESCRIPTION|DESC|PRODUCT|QTY|QUANTITY|S/PRICE|U/PRICE|U\.?PRICE|U\.P|UNIT|PRICE|RSP|AMOUNT|AMT|TAX|CODE|RM|MYR|DISC|NO|\(RM\)"#
     /// A line made only of column names ("S/PRICE AMOUNT TAX", "(RM)").
-    private static let headerOnly = TextPattern(#"^(\W*(ITEMS?|DESCRIPTION|DESC|PRODUCT|QTY|QUANTITY|S/PRICE|U/PRICE|U\.?PRICE|U\.P|UNIT|PRICE|RSP|AMOUNT|AMT|TAX|CODE|RM|MYR|DISC|NO|\(RM\))\W*)+$"#)
+    private static let headerOnly = TextPattern(#"^(\W*("# + columnWords + #")\W*)+$"#)
     /// A column name in the header run; TOTAL among them names the line-amount column.
-    private static let columnName = TextPattern(#"^(\W*(ITEMS?|DESCRIPTION|DESC|PRODUCT|QTY|QUANTITY|S/PRICE|U/PRICE|U\.?PRICE|U\.P|UNIT|PRICE|RSP|AMOUNT|AMT|TAX|CODE|RM|MYR|DISC|NO|TOTAL|\(RM\)|\(\$\))\W*)+$"#)
+    private static let columnName = TextPattern(#"^(\W*("# + columnWords + #"|TOTAL|\(\$\))\W*)+$"#)
     /// A tax code printed after a line's amount ("2.20 ZRL", "20.00 SR").
     private static let taxCodeSuffix = TextPattern(#"\s+\*?(SR|ZRL|ZR|TX|S|Z|E|T)\s*$"#)
     private static let totalLine = TextPattern(#"SUB\s*-?\s*TOTAL|\bTOTAL\b"#)
@@ -57,6 +59,12 @@ public enum LineItemParser {
             current = nil
             numbers = []
         }
+        // A description line starts an item with the numbers printed before it and on it.
+        func begin(_ line: String) {
+            current = money.replacing(in: line, with: "").trimmingCharacters(in: .whitespaces)
+            numbers = pending + money.allMatches(in: line).map(\.text)
+            pending = []
+        }
         for line in lines[(start + 1)...] {
             if end.matches(line) { break }
             if headerOnly.matches(line) { continue }
@@ -67,9 +75,7 @@ public enum LineItemParser {
                 if numbersFirst == nil { numbersFirst = pending.contains { money.matches($0) } }
                 if numbersFirst == true {
                     if pending.contains(where: { money.matches($0) }) || items.isEmpty {
-                        current = money.replacing(in: line, with: "").trimmingCharacters(in: .whitespaces)
-                        numbers = pending + money.allMatches(in: line).map(\.text)
-                        pending = []
+                        begin(line)
                         finish()
                     } else {
                         items[items.count - 1].description += " " + line  // wrapped over two lines
@@ -78,9 +84,7 @@ public enum LineItemParser {
                 }
                 if current != nil && !numbers.isEmpty { finish() }
                 if current == nil {
-                    current = money.replacing(in: line, with: "").trimmingCharacters(in: .whitespaces)
-                    numbers = pending + money.allMatches(in: line).map(\.text)
-                    pending = []
+                    begin(line)
                 } else {
                     current! += " " + line  // a description wrapped over two lines
                 }

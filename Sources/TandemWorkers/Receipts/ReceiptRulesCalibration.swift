@@ -56,7 +56,7 @@ public struct ReceiptRulesCalibration: Sendable, Equatable {
         return pChosen * (1 - a) / Double(count - 1) > pRules * a
     }
 
-    /// One line per field, e.g. `total: unsure on 12 examples, right on 9 (0.75)`.
+    /// One line per field, e.g. `total: rules unsure on 12 examples, right on 9 (75%)`.
     public var summary: [String] {
         ReceiptFieldsTool.fieldNames.map { field in
             let c = counts[field] ?? Count()

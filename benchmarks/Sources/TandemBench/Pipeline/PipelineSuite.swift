@@ -104,13 +104,13 @@ extension PipelineSuite {
     /// each method earns the fields it is given.
     static func methodTable(_ outcome: ReceiptPipelineRun.Outcome) -> MarkdownTable {
         var table = MarkdownTable(title: "which method was right (model in-process)", headers: ["field", "method", "decided", "right", "accuracy"])
-        for field in ReceiptPipelineRun.fields {
+        for field in ReceiptFieldsTool.fieldNames {
             for (method, n) in (outcome.methodScores[field] ?? [:]).sorted(by: { $0.value.decided > $1.value.decided }) {
                 table.rows.append([field, method, "\(n.decided)", "\(n.right)", String(format: "%.2f", Double(n.right) / Double(max(n.decided, 1)))])
             }
             if let n = outcome.rejectedChoices[field] {
-                table.rows.append([field, "(the model's choice where the rules were kept; not used)", "\(n.asked)", "\(n.right)",
-                                   String(format: "%.2f", Double(n.right) / Double(max(n.asked, 1)))])
+                table.rows.append([field, "(the model's choice where the rules were kept; not used)", "\(n.decided)", "\(n.right)",
+                                   String(format: "%.2f", Double(n.right) / Double(max(n.decided, 1)))])
             }
         }
         return table
@@ -120,7 +120,7 @@ extension PipelineSuite {
         .object(outcome.methodScores.sorted { $0.key < $1.key }.map { field, methods in
             var pairs = methods.sorted { $0.key < $1.key }.map { ($0.key, ["decided": .number(Double($0.value.decided)), "right": .number(Double($0.value.right))] as JSONValue) }
             if let n = outcome.rejectedChoices[field] {
-                pairs.append(("model choice where the rules were kept (not used)", ["decided": .number(Double(n.asked)), "right": .number(Double(n.right))]))
+                pairs.append(("model choice where the rules were kept (not used)", ["decided": .number(Double(n.decided)), "right": .number(Double(n.right))]))
             }
             return (field, .object(pairs))
         })

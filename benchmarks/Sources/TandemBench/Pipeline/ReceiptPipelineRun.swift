@@ -20,13 +20,13 @@ struct ReceiptPipelineRun: Sendable {
         var allFieldsCorrect = 0
         var seconds = 0.0
         /// Per field and deciding method: how many fields it decided and how many of them were right.
-        var methodScores: [String: [String: (decided: Int, right: Int)]] = [:]
+        var methodScores: [String: [String: Tally]] = [:]
         /// Receipts whose items add up to their total (the plan's `items_match_total`).
         var itemsAddUp = 0
         /// Fields where the rules were kept against a differing model choice: record id, field, label.
         var kept: [(id: String, field: String, expected: JSONValue)] = []
         /// Per field, the model's choices where the rules were kept, and how many were right.
-        var rejectedChoices: [String: (asked: Int, right: Int)] = [:]
+        var rejectedChoices: [String: Tally] = [:]
         var recordsPerSecond: Double { seconds > 0 ? Double(summary.records) / seconds : 0 }
         var accuracy: Double { summary.records > 0 ? Double(allFieldsCorrect) / Double(summary.records) : 0 }
     }
@@ -66,46 +66,46 @@ struct ReceiptPipelineRun: Sendable {
     /// Per field, how often the model's choice was right where the calibration kept the rules
     /// instead: each such receipt is read again without a memory (so no calibration), and the
     /// choice the model makes then, the same prompt as before, is scored. Not timed.
-    func rejectedChoices(_ outcome: Outcome, model: any LocalModelClient) async throws -> [String: (asked: Int, right: Int)] {
-        var scores: [String: (asked: Int, right: Int)] = [:]
+    func rejectedChoices(_ outcome: Outcome, model: any LocalModelClient) async throws -> [String: Tally] {
+        var scores: [String: Tally] = [:]
         for kept in outcome.kept {
             guard let text = rows.first(where: { $0.value["id"]?.stringValue == kept.id })?.value["text"] else { continue }
             let answer = try await ReceiptFieldsTool().run(["text": text], model: model)
             guard answer.decisions[kept.field] == FieldDecision.modelChoice.rawValue else { continue }
-            let right = FieldScorer.matches(field: kept.field, predicted: answer.value[kept.field], expected: kept.expected)
-            let old = scores[kept.field] ?? (0, 0)
-            scores[kept.field] = (old.asked + 1, old.right + (right ? 1 : 0))
+            scores[kept.field, default: Tally()].count(FieldScorer.matches(field: kept.field, predicted: answer.value[kept.field],
+                                                                           expected: kept.expected))
         }
         return scores
     }
+}
 
-    /// The scored receipt fields.
-    static let fields = ["company", "date", "address", "total"]
+/// How many times a method decided, and how many of those it got right.
+struct Tally: Sendable {
+    var decided = 0
+    var right = 0
 
-    /// Company, date, address and total all match the labels.
-    static func allFieldsRight(_ result: PipelineRecordResult) -> Bool {
-        guard let labels = result.labels, let output = result.output else { return false }
-        return fields.allSatisfy { field in
-            guard let expected = labels[field] else { return true }
-            return FieldScorer.matches(field: field, predicted: output[field], expected: expected)
-        }
+    mutating func count(_ wasRight: Bool) {
+        decided += 1
+        if wasRight { right += 1 }
     }
 }
 
 extension ReceiptPipelineRun.Outcome {
-    /// Counts one record: all fields right, each field's deciding method and whether it was right,
-    /// and whether its items add up.
+    /// Counts one record: all labelled fields right (company, date, address and total), each
+    /// field's deciding method and whether it was right, and whether its items add up.
     mutating func score(_ result: PipelineRecordResult) {
-        if ReceiptPipelineRun.allFieldsRight(result) { allFieldsCorrect += 1 }
         if result.output?["items_match_total"]?.boolValue == true { itemsAddUp += 1 }
-        guard let labels = result.labels, let output = result.output,
-              let decided = result.traces.first(where: { $0.tool == "extract_receipt_fields" })?.decisions else { return }
-        for field in ReceiptPipelineRun.fields {
-            guard let expected = labels[field], let method = decided[field]?.keys.first else { continue }
+        guard let labels = result.labels, let output = result.output else { return }
+        let decided = result.traces.first(where: { $0.tool == "extract_receipt_fields" })?.decisions ?? [:]
+        var allRight = true
+        for field in ReceiptFieldsTool.fieldNames {
+            guard let expected = labels[field] else { continue }
             let right = FieldScorer.matches(field: field, predicted: output[field], expected: expected)
+            allRight = allRight && right
+            guard let method = decided[field]?.keys.first else { continue }
             if method == FieldDecision.rulesKept.rawValue, let id = result.id { kept.append((id, field, expected)) }
-            let old = methodScores[field, default: [:]][method] ?? (0, 0)
-            methodScores[field, default: [:]][method] = (old.decided + 1, old.right + (right ? 1 : 0))
+            methodScores[field, default: [:]][method, default: Tally()].count(right)
         }
+        if allRight { allFieldsCorrect += 1 }
     }
 }
