@@ -65,7 +65,9 @@ struct ReceiptPipelineRun: Sendable {
 
     /// Per field, how often the model's choice was right where the calibration kept the rules
     /// instead: each such receipt is read again without a memory (so no calibration), and the
-    /// choice the model makes then, the same prompt as before, is scored. Not timed.
+    /// choice the model makes then is scored. Not timed. The prompt is the same, but asked alone
+    /// and after the run (another batch, another cache state), so the answer can differ from the
+    /// one that was rejected: an approximation.
     func rejectedChoices(_ outcome: Outcome, model: any LocalModelClient) async throws -> [String: Tally] {
         var scores: [String: Tally] = [:]
         for kept in outcome.kept {
