@@ -57,8 +57,10 @@ enum RunCommand: Command {
                                 "address": ...}} (the fixtures' schema; default: the config's
                                 receipt_examples): extract_receipt_fields then reads the company
                                 and address of a shop it was taught as the examples write them,
-                                fixing OCR slips, with or without the model. See
-                                docs/taught-classifiers.md
+                                fixing OCR slips, with or without the model; with the model,
+                                its choice on an unsure field replaces the rules' value only when
+                                its probabilities outweigh the rules' accuracy on these examples.
+                                See docs/taught-classifiers.md
           -m, --model PATH      local model file, overriding the config (default when no config
                                 names a primary model: models/SmolLM2-135M-Instruct.Q4_1.gguf)
           --no-local-model      run on the keyword/rule fallbacks only (no model is loaded)
