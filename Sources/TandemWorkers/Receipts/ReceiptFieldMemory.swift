@@ -74,7 +74,9 @@ public struct ReceiptFieldMemory: Sendable {
     /// A memory of `examples`' company and address values.
     public init(examples: [Example], closeness: Closeness = .learned) {
         exampleCount = examples.count
-        calibration = ReceiptRulesCalibration(examples: examples)
+        // The rules read each example once; the calibration and every gate share that reading.
+        let ruled = examples.map { ReceiptEvidenceReader.read($0.text) }
+        calibration = ReceiptRulesCalibration(examples: examples, evidence: ruled)
         var known: [String: [Known]] = [:]
         for field in Self.fieldNames {
             var index: [String: Int] = [:]
@@ -89,7 +91,7 @@ public struct ReceiptFieldMemory: Sendable {
         for field in Self.fieldNames {
             switch closeness {
             case .fixed(let d): gates[field] = ReceiptMemoryGate(maxDistance: d)
-            case .learned: gates[field] = ReceiptMemoryGate.learn(field: field, examples: examples) { text, example, limit in
+            case .learned: gates[field] = ReceiptMemoryGate.learn(field: field, examples: examples, ruled: ruled) { text, example, limit in
                 self.recall(field, in: text, maxDistance: limit, excluding: example)
             }
             }

@@ -25,18 +25,20 @@ public struct ReceiptMemoryGate: Sendable, Equatable {
     }
 
     /// Reads every (sampled) example back with a memory of the others (`recall(text, example,
-    /// limit)`), compares the recall and the rules' value with the example's gold field, and
-    /// keeps the closeness with the most wins over losses: the smallest on a tie, off when none wins.
-    static func learn(field: String, examples: [ReceiptFieldMemory.Example],
+    /// limit)`), compares the recall and the rules' value (`ruled`, the rules' reading of each
+    /// example, in order) with the example's gold field, and keeps the closeness with the most
+    /// wins over losses: the smallest on a tie, off when none wins.
+    static func learn(field: String, examples: [ReceiptFieldMemory.Example], ruled: [ReceiptEvidence],
                       recall: (String, ReceiptFieldMemory.Example, Double) -> ReceiptFieldMemory.Recall?) -> ReceiptMemoryGate {
         let stride = max(1, (examples.count + maxValidated - 1) / maxValidated)
         var wins = [Int](repeating: 0, count: candidates.count), losses = wins
         var validated = 0
-        for example in Swift.stride(from: 0, to: examples.count, by: stride).map({ examples[$0] }) {
+        for index in Swift.stride(from: 0, to: examples.count, by: stride) {
+            let example = examples[index]
             guard let gold = example.fields[field], !gold.isEmpty else { continue }
             validated += 1
             guard let found = recall(example.text, example, candidates.last!) else { continue }
-            let rulesRight = FieldScorer.matches(field: field, predicted: .string(ReceiptFieldsTool.ruled(example.text)[field] ?? ""),
+            let rulesRight = FieldScorer.matches(field: field, predicted: .string(ruled[index].fields[field]?.value ?? ""),
                                                  expected: .string(gold))
             let recallRight = FieldScorer.matches(field: field, predicted: .string(found.text), expected: .string(gold))
             guard rulesRight != recallRight else { continue }

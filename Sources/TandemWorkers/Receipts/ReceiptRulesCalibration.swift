@@ -23,9 +23,13 @@ public struct ReceiptRulesCalibration: Sendable, Equatable {
 
     /// Reads every example with the rules and counts, per field, unsure values and right ones.
     public init(examples: [ReceiptFieldMemory.Example]) {
+        self.init(examples: examples, evidence: examples.map { ReceiptEvidenceReader.read($0.text) })
+    }
+
+    /// Counts from `evidence`, the rules' reading of each of `examples`, in order.
+    init(examples: [ReceiptFieldMemory.Example], evidence readings: [ReceiptEvidence]) {
         var counts: [String: Count] = [:]
-        for example in examples {
-            let evidence = ReceiptEvidenceReader.read(example.text)
+        for (example, evidence) in zip(examples, readings) {
             for field in ReceiptFieldsTool.fieldNames {
                 guard let gold = example.fields[field], !gold.isEmpty, let found = evidence.fields[field], !found.isSure else { continue }
                 counts[field, default: Count()].unsure += 1
