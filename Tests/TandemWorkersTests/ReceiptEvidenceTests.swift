@@ -50,6 +50,18 @@ import TandemWorkers
         #expect(cut.fields["address"]?.isSure == false)
     }
 
+    @Test func aBranchLineBetweenThePostcodeAndThePhoneLineBelongsToTheAddress() {
+        let branch = ReceiptEvidenceReader.read("ABC MART SDN BHD\nLOT 12, JALAN MAJU,\n41150 KLANG, SELANGOR\n0311-TMN SRI ANDALAS\nGST ID NO: 0001\nTOTAL 5.00")
+        #expect(branch.fields["address"]?.value == "LOT 12, JALAN MAJU, 41150 KLANG, SELANGOR 0311-TMN SRI ANDALAS")
+        #expect(branch.fields["address"]?.isSure == false, "the branch line may also be the shop's name, so the model may choose")
+        // A country ends the address: the mall name after it is not part of it.
+        let mall = ReceiptEvidenceReader.read("ABC MART SDN BHD\nNO 8, JALAN MAJU,\n56000 KUALA LUMPUR, MALAYSIA\nSUNWAY PIRAMID\nTEL: 03-1234567\nTOTAL 5.00")
+        #expect(mall.fields["address"]?.value == "NO 8, JALAN MAJU, 56000 KUALA LUMPUR, MALAYSIA")
+        // Without a phone or tax line right after it, the extra line stays out.
+        let loose = ReceiptEvidenceReader.read("ABC MART SDN BHD\nLOT 12, JALAN MAJU,\n41150 KLANG, SELANGOR\nTHANK YOU\nITEM A 5.00\nTOTAL 5.00")
+        #expect(loose.fields["address"]?.value == "LOT 12, JALAN MAJU, 41150 KLANG, SELANGOR")
+    }
+
     @Test func anEmptyReceiptHasNoEvidenceAndNoCandidates() {
         let empty = ReceiptEvidenceReader.read("")
         for name in ReceiptFieldsTool.fieldNames {

@@ -103,6 +103,9 @@ public enum ReceiptEvidenceReader {
         case .stopAfterPostcode where !span.text.isEmpty:
             return FieldEvidence(value: span.text, isSure: true, reason: "ends at the postcode line, before the phone/tax lines",
                                  candidates: candidates)
+        case .lineBeforeStop:
+            return FieldEvidence(value: span.text, isSure: false, reason: "takes the line between the postcode and the phone/tax lines",
+                                 candidates: candidates)
         case .unclassifiedAfterPostcode:
             return FieldEvidence(value: span.text, isSure: false, reason: "a line after the postcode may belong to the address",
                                  candidates: candidates)

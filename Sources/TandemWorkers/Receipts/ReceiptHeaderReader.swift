@@ -21,6 +21,8 @@ enum ReceiptHeaderReader {
     private static let registration = TextPattern(#"^\W*(CO(MPANY)?\.?\s*(REG|NO)|ROC|REG)\b|^\W*[A-Z]{0,3}\d{5,}[-\s]*[A-Z]?\W*$|^\(.*\)$"#)
     private static let dateLike = TextPattern(#"\d{1,2}[/-]\d{1,2}[/-]\d{2,4}|\d{1,2}\s*(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[A-Z]*\s*\d{2,4}|\d{1,2}:\d{2}"#)
     private static let region = TextPattern(#"\b(MALAYSIA|SELANGOR|JOHOR|KUALA LUMPUR|PERAK|PENANG|PULAU PINANG|PAHANG|KEDAH|MELAKA|MALACCA|SABAH|SARAWAK|NEGERI SEMBILAN|KELANTAN|TERENGGANU|PERLIS|PUTRAJAYA|LABUAN|WILAYAH|DARUL|SINGAPORE)\b"#)
+    /// A line that ends with its country ends the address (what follows is a branch or mall name).
+    private static let country = TextPattern(#"\b(MALAYSIA|SINGAPORE)[\s.,]*$"#)
     private static let addressPrefix = TextPattern(#"^\s*(HQ\s*)?(ADD(RESS)?|ALAMAT)\s*[:.]\s*"#)
     /// Five or six digits that are not a lot, house or plot number (`LOT 34817 JALAN …`).
     private static let postcode = TextPattern(#"(?<!\b(?:LOT|NO|PT|P\.T|UNIT)\.?\s{0,2})(?<![\d#])\d{5,6}(?!\d)"#)
@@ -78,6 +80,10 @@ enum ReceiptHeaderReader {
         /// At a line after the postcode that is neither a stop nor a continuation (a branch
         /// name, a site number): it may belong to the address.
         case unclassifiedAfterPostcode
+        /// At a phone, tax or registration line that follows one more line after the postcode (a
+        /// branch name, a site number), which the span takes: the address block runs up to the
+        /// contact and tax block.
+        case lineBeforeStop
         /// Without a postcode (a cut-off, or none printed).
         case noPostcode
     }
@@ -93,6 +99,9 @@ enum ReceiptHeaderReader {
             if dateLike.matches(line) { if parts.isEmpty { continue } else { return (parts.joined(separator: " "), used, afterPostcode ? .stopAfterPostcode : .noPostcode) } }
             if afterPostcode, let previous = parts.last, !previous.hasSuffix(","), !region.matches(line) {
                 let isStop = stop.matches(line) || phone.matches(line) || registration.matches(line) || !wordOrPostcode.matches(line)
+                if !isStop, !country.matches(previous), first + offset + 1 < lines.count, isBlockEnd(lines[first + offset + 1]) {
+                    return ((parts + [line]).joined(separator: " "), used + [first + offset], .lineBeforeStop)
+                }
                 return (parts.joined(separator: " "), used, isStop ? .stopAfterPostcode : .unclassifiedAfterPostcode)
             }
             if stop.matches(line) || phone.matches(line) {
@@ -107,6 +116,12 @@ enum ReceiptHeaderReader {
             if postcode.matches(line) { afterPostcode = true }
         }
         return (parts.joined(separator: " "), used, afterPostcode ? .stopAfterPostcode : .noPostcode)
+    }
+
+    /// True for a phone, tax or registration line: where the header's address block ends.
+    static func isBlockEnd(_ raw: String) -> Bool {
+        let line = addressPrefix.replacing(in: raw, with: "")
+        return stop.matches(line) || phone.matches(line) || registration.matches(line)
     }
 
     /// Lines that could start an address or a company name: not a phone, registration, date or
