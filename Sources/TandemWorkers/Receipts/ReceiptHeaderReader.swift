@@ -7,7 +7,8 @@ import TandemOrchestrator
 /// ENTERPRISE, TRADING, ...) over one with a trade word (RESTAURANT, HARDWARE, ...) over the
 /// first plain line; names broken over two lines are joined. The address is the lines after it,
 /// skipping registration numbers, up to the phone/tax/date lines, ending after the postcode line
-/// unless the next line continues it (a trailing comma, or a state or country name).
+/// unless the next line continues it (a trailing comma, or a state or country name) or is the one
+/// line left before the phone/tax lines (a branch or site name), and not after a country.
 enum ReceiptHeaderReader {
     private static let legalSuffix = TextPattern(#"\b(SDN\.?\s*BHD|BHD|BERHAD|S/B|ENTERPRISES?|TRADING|PLT|LTD|LIMITED|INC|CORP(ORATION)?|CO\.|COMPANY|LLC|GMBH)(\W|$)"#)
     private static let tradeWord = TextPattern(#"\b(RESTORAN|RESTAURANTS?|CAFE|KEDAI|PERNIAGAAN|SYARIKAT|HARDWARE|STORES?|MART|MARKET|SUPERMARKET|HYPERMARKET|PHARMACY|FARMASI|BAKERY|STATIONERY|STATIONER|BOOKS?|FLORIST|ELECTRICAL|MACHINERY|HOLDINGS|INDUSTRIES|CENTRE|CENTER|SHOP|BOUTIQUE|KITCHEN|FOODS?|PASAR|TRADERS?)\b"#)
