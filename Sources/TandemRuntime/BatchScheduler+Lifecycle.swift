@@ -11,6 +11,9 @@ extension BatchScheduler {
             let (token, label) = choice.step(context: context, index: row)
             job.choice = choice
             if let label {
+                // The token that completed the label is part of the answer: the cost ledger and
+                // the pipeline's generated-token counts include it (a one-letter choice is 1).
+                if let token { job.generated.append(token) }
                 job.emit(label)
                 finish(job, .endOfGeneration, choice: ChoiceResult(label: label, probability: choice.probability,
                                                                     firstStepDistribution: choice.firstStep))

@@ -109,6 +109,19 @@ import TandemRuntime
         #expect(abs(choice.firstStepDistribution.values.reduce(0, +) - 1) < 1e-6)
         await #expect(throws: RuntimeError.self) { _ = try await engine.choose(.text("x"), labels: []) }
     }
+
+    /// A choice's answer is counted as generated tokens (the cost ledger records it): one token
+    /// for a one-token label. It used to count 0 when the first step decided the label.
+    @Test func aChoiceCountsItsLabelTokensAsGenerated() async throws {
+        let engine = try TestModels.engine(sequences: 1)
+        let completion = try await engine.complete(GenerationRequest(
+            .messages([.system("Answer with one letter."), .user("Which letter comes first in the alphabet? A or B?")]),
+            maxTokens: 8, constraint: .choice(["A", "B"])))
+        let label = try #require(completion.choice?.label)
+        let labelTokens = try engine.model.tokenizer.tokenize(label, addSpecial: false, parseSpecial: false).count
+        #expect(completion.usage.generatedTokens >= 1 && completion.usage.generatedTokens <= max(labelTokens, 1))
+        #expect(completion.tokens.count == completion.usage.generatedTokens)
+    }
 }
 
 extension Result where Failure == Error {
