@@ -96,11 +96,11 @@ enum ReceiptHeaderReader {
         var afterPostcode = false
         let first = max(start, 0)
         for (offset, raw) in lines.dropFirst(first).prefix(8).enumerated() {
-            let line = addressPrefix.replacing(in: raw, with: "")
+            let line = addressText(raw)
             if dateLike.matches(line) { if parts.isEmpty { continue } else { return (parts.joined(separator: " "), used, afterPostcode ? .stopAfterPostcode : .noPostcode) } }
             if afterPostcode, let previous = parts.last, !previous.hasSuffix(","), !region.matches(line) {
-                let isStop = stop.matches(line) || phone.matches(line) || registration.matches(line) || !wordOrPostcode.matches(line)
-                if !isStop, !country.matches(previous), first + offset + 1 < lines.count, isBlockEnd(lines[first + offset + 1]) {
+                let isStop = endsBlock(line) || !wordOrPostcode.matches(line)
+                if !isStop, !country.matches(previous), first + offset + 1 < lines.count, endsBlock(addressText(lines[first + offset + 1])) {
                     return ((parts + [line]).joined(separator: " "), used + [first + offset], .lineBeforeStop)
                 }
                 return (parts.joined(separator: " "), used, isStop ? .stopAfterPostcode : .unclassifiedAfterPostcode)
@@ -119,18 +119,17 @@ enum ReceiptHeaderReader {
         return (parts.joined(separator: " "), used, afterPostcode ? .stopAfterPostcode : .noPostcode)
     }
 
-    /// True for a phone, tax or registration line: where the header's address block ends.
-    static func isBlockEnd(_ raw: String) -> Bool {
-        let line = addressPrefix.replacing(in: raw, with: "")
-        return stop.matches(line) || phone.matches(line) || registration.matches(line)
+    /// True for a phone, tax or registration line (an "ADDRESS:" prefix already dropped): where
+    /// the header's address block ends.
+    private static func endsBlock(_ line: String) -> Bool {
+        stop.matches(line) || phone.matches(line) || registration.matches(line)
     }
 
     /// Lines that could start an address or a company name: not a phone, registration, date or
     /// stop line, with some letters or a postcode.
     static func isSpanLine(_ raw: String) -> Bool {
-        let line = addressPrefix.replacing(in: raw, with: "")
-        return !dateLike.matches(line) && !stop.matches(line) && !phone.matches(line) && !registration.matches(line)
-            && wordOrPostcode.matches(line)
+        let line = addressText(raw)
+        return !dateLike.matches(line) && !endsBlock(line) && wordOrPostcode.matches(line)
     }
 
     /// The cleaned address text of one line (an "ADDRESS:" prefix dropped).
