@@ -93,14 +93,16 @@ public struct CodeRunner: Sendable {
         let started = ContinuousClock.now
         let child = try SpawnedProcess.spawn(command.arguments, environment: command.environment, directory: command.directory)
         // The first reason to stop wins: a timeout that fires while the output cap kills is still an output-cap stop.
+        // A timer or cancellation that comes after the child has ended by itself stopped nothing: on a
+        // loaded machine the timer task can wait for a thread past the deadline while the snippet
+        // exited 0 long before (CI once failed a no-op run that way). Output past its cap stays a
+        // stop even then, since output was dropped.
         let stop = Mutex<SandboxStopReason?>(nil)
         let stopOnce: @Sendable (SandboxStopReason) -> Void = { reason in
-            let first = stop.withLock { current -> Bool in
-                guard current == nil else { return false }
-                current = reason
-                return true
+            stop.withLock { current in
+                guard current == nil else { return }
+                if child.signalGroup(SIGKILL) || reason == .outputCap { current = reason }
             }
-            if first { child.signalGroup(SIGKILL) }
         }
         InputFeeder.start(fd: child.stdinFD, bytes: Array((JSONWriter.compact(input) + "\n").utf8))
         let stdout = PipeDrain(fd: child.stdoutFD, cap: limits.maxStdoutBytes, name: "tandem-sandbox-stdout") {

@@ -85,9 +85,14 @@ final class SpawnedProcess: Sendable {
         return SpawnedProcess(pid: pid, stdinFD: stdinPipe[1], stdoutFD: stdoutPipe[0], stderrFD: stderrPipe[0])
     }
 
-    /// Sends `signal` to the child's whole process group.
-    func signalGroup(_ signal: Int32) {
-        reaped.withLock { isReaped in if !isReaped { _ = kill(-pid, signal) } }
+    /// Sends `signal` to the child's whole process group; false when the child had already
+    /// ended and been reaped, so there was nothing left to signal.
+    @discardableResult
+    func signalGroup(_ signal: Int32) -> Bool {
+        reaped.withLock { isReaped in
+            if !isReaped { _ = kill(-pid, signal) }
+            return !isReaped
+        }
     }
 
     /// Waits for the child to exit on a dedicated thread (waitpid blocks; the cooperative pool must not).
