@@ -55,7 +55,8 @@ import TandemWorkers
             for (item, category) in zip(lineItems, categories) {
                 guard let amount = item["amount"]?.doubleValue else { continue }
                 let cents = Int((amount * 100).rounded())
-                expected[category["category"]?.stringValue ?? "", default: 0] += cents
+                // An item no rule matched has no category (null): its amount is summed as "uncategorized".
+                expected[category["category"]?.stringValue ?? "uncategorized", default: 0] += cents
                 expectedTotal += cents
                 withAmount += 1
             }

@@ -53,4 +53,18 @@ import TandemWorkers
         #expect(combiner.decide("pale ale", taught: nil) == .decided(label: "alcohol", probability: 1, method: "keyword"))
         #expect(combiner.decide("dish soap", taught: nil) == .askModel(fallback: "other", probability: 0, method: "keyword"))
     }
+
+    @Test func anUnmatchedTextWithoutACatchAllLabelHasNoFallback() {
+        // Without "other" the first label ("produce") would be a blind guess.
+        let noCatchAll = KeywordClassifier(labels: ["produce", "alcohol"], rules: rules)
+        let uncalibrated = LabelCombiner(keywords: noCatchAll, calibration: nil, threshold: 1)
+        #expect(uncalibrated.decide("dish soap", taught: nil) == .askModel(fallback: nil, probability: 0, method: "keyword"))
+        let examples = (0..<4).map { _ in (text: "soap", label: "alcohol") }
+        let calibrated = LabelCombiner(keywords: noCatchAll, calibration: KeywordCalibration(keywords: noCatchAll, examples: examples),
+                                       threshold: 0.4)
+        #expect(calibrated.decide("dish soap", taught: nil) == .askModel(fallback: nil, probability: 1.0 / 6, method: "keyword"))
+        // A taught answer, however unsure, is evidence: it becomes the fallback.
+        let taught = TaughtAnswer(label: "alcohol", probability: 0.3, method: "centroid")
+        #expect(calibrated.decide("dish soap", taught: taught) == .askModel(fallback: "alcohol", probability: 0.3, method: "centroid"))
+    }
 }

@@ -129,9 +129,13 @@ import TandemWorkers
         #expect(model.peakConcurrency > 1, "items went to the model one at a time, so they cannot share a batch")
         #expect(out.fallbackUnits == 3 && out.units == 7 && out.modelCalls == 3)
         let answered = out.value["items"]?.arrayValue ?? []
-        #expect(answered.compactMap { $0["category"]?.stringValue } == ["produce", "snacks", "pets", "alcohol", "alcohol", "alcohol", "alcohol"])
-        #expect(answered.allSatisfy { $0["method"] == "keyword" }, "\(answered)")
+        #expect(answered.map { $0["category"]?.stringValue } == ["produce", "snacks", "pets", "alcohol", nil, nil, nil])
+        #expect(answered.prefix(4).allSatisfy { $0["method"] == "keyword" }, "\(answered)")
         #expect(answered.prefix(4).allSatisfy { ($0["confidence"]?.doubleValue ?? 0) > 0 })
+        // The line_items labels have no catch-all: an item nothing matched gets no category, not the first label.
+        #expect(answered.suffix(3).allSatisfy { $0["category"] == .null && $0["method"] == "none" && $0["confidence"] == 0 }, "\(answered)")
+        #expect(JSONSchemaChecker(schema: CategorizeItemsTool(rules: .init()).descriptor.resultSchema).isValid(out.value))
+        #expect(out.decisionCounts == ["category": ["keyword": 4, "none": 3]], "the pipeline summary counts who decided each item")
         #expect(out.fallback?.contains("is not one of the labels") == true && out.fallback?.contains("3 of 7 items") == true)
     }
 

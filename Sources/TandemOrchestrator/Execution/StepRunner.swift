@@ -146,6 +146,9 @@ struct StepRunner: Sendable {
         trace.fallbackUnits += output.fallbackUnits
         if trace.fallback == nil { trace.fallback = outcome.toolFallback ?? output.fallback }
         for (part, method) in output.decisions { trace.decisions[part, default: [:]][method, default: 0] += 1 }
+        for (part, methods) in output.decisionCounts {
+            for (method, n) in methods { trace.decisions[part, default: [:]][method, default: 0] += n }
+        }
         if let note = output.note, trace.notes.count < 3 { trace.notes.append(note) }
     }
 

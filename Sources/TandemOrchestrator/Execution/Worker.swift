@@ -75,6 +75,9 @@ public struct StepOutput: Sendable {
     /// Which method decided each part of the answer (a receipt field: "rules", "memory",
     /// "model choice"...), counted per part in the pipeline summary; empty when not told.
     public var decisions: [String: String] = [:]
+    /// The same for a tool that decides many items in one call (`categorize_items`): per part,
+    /// how many items each method decided.
+    public var decisionCounts: [String: [String: Int]] = [:]
     /// Something the user should know about this call (a receipt cut to fit the prompt).
     public var note: String?
 

@@ -67,7 +67,7 @@ extension FunctionRegistry {
     mutating func registerCategoryTotals() throws(FunctionRegistryError) {
         let list: JSONValue = ["type": "array", "items": ["type": ["number", "string", "object", "null"]]]
         try register(name: "total_by_category",
-                     description: "Totals line-item amounts per category: `items` are the line items (objects whose `field`, default \"amount\", holds the amount), `categories` the categorize_items result for the same items, in the same order (or bare labels). Sums are exact in decimal; items without an amount are counted in `without_amount`, never summed; items with no category entry go to \"uncategorized\".",
+                     description: "Totals line-item amounts per category: `items` are the line items (objects whose `field`, default \"amount\", holds the amount), `categories` the categorize_items result for the same items, in the same order (or bare labels). Sums are exact in decimal; items without an amount are counted in `without_amount`, never summed; items with no category entry, or a null one, go to \"uncategorized\".",
                      args: ["type": "object", "required": ["items", "categories"], "additionalProperties": false,
                             "properties": ["items": list, "categories": ["type": "array", "items": ["type": ["string", "object"]]],
                                            "field": ["type": "string"]]],

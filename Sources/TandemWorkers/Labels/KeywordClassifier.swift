@@ -16,6 +16,9 @@ public struct KeywordClassifier: Sendable {
         public var confidence: Double
         /// True when at least one keyword matched.
         public var matched: Bool
+        /// True when nothing matched and the set has no catch-all label: `label` is only the
+        /// first label, a forced choice with no evidence behind it.
+        public var isGuess = false
     }
 
     private let labels: [String]
@@ -41,7 +44,7 @@ public struct KeywordClassifier: Sendable {
 
     /// The best label for `text`.
     public func classify(_ text: String) -> Choice {
-        guard !labels.isEmpty else { return Choice(label: "", confidence: 0, matched: false) }
+        guard !labels.isEmpty else { return Choice(label: "", confidence: 0, matched: false, isGuess: true) }
         let words = Self.tokens(text)
         var scores = [Double](repeating: 0, count: labels.count)
         for (i, list) in phrases.enumerated() {
@@ -54,7 +57,7 @@ public struct KeywordClassifier: Sendable {
         guard total > 0, let best = scores.indices.max(by: { scores[$0] < scores[$1] || (scores[$0] == scores[$1] && $0 > $1) }) else {
             // Nothing matched: a catch-all label when the set has one, else the first label.
             let catchAll = labels.first { ["other", "others", "misc", "miscellaneous", "unknown", "none"].contains($0.lowercased()) }
-            return Choice(label: catchAll ?? labels[0], confidence: 0, matched: false)
+            return Choice(label: catchAll ?? labels[0], confidence: 0, matched: false, isGuess: catchAll == nil)
         }
         return Choice(label: labels[best], confidence: scores[best] / total, matched: true)
     }

@@ -12,8 +12,10 @@ public struct LabelCombiner: Sendable {
     public enum Decision: Sendable, Equatable {
         /// Decided: the label, its estimated accuracy and the method (`keyword` or the taught method).
         case decided(label: String, probability: Double, method: String)
-        /// The model should decide; `fallback` answers if it cannot.
-        case askModel(fallback: String, probability: Double, method: String)
+        /// The model should decide; `fallback` answers if it cannot. It is nil when nothing
+        /// supports any label (no keyword matched, the set has no catch-all label and no taught
+        /// classifier answered): the first label would be a blind guess.
+        case askModel(fallback: String?, probability: Double, method: String)
     }
 
     /// The keyword rules for the request's labels.
@@ -33,12 +35,16 @@ public struct LabelCombiner: Sendable {
         let keyword = keywords.classify(text)
         guard let calibration, calibration.examples > 0 else {
             if keyword.matched { return .decided(label: keyword.label, probability: keyword.confidence, method: "keyword") }
-            return .askModel(fallback: keyword.label, probability: keyword.confidence, method: "keyword")
+            return .askModel(fallback: keyword.isGuess ? nil : keyword.label, probability: keyword.confidence, method: "keyword")
         }
         var best = (label: keyword.label, probability: calibration.accuracy(of: keyword), method: "keyword")
-        if let taught, taught.probability > best.probability { best = (taught.label, taught.probability, taught.method) }
+        var guess = keyword.isGuess
+        if let taught, taught.probability > best.probability {
+            best = (taught.label, taught.probability, taught.method)
+            guess = false
+        }
         return best.probability < threshold
-            ? .askModel(fallback: best.label, probability: best.probability, method: best.method)
+            ? .askModel(fallback: guess ? nil : best.label, probability: best.probability, method: best.method)
             : .decided(label: best.label, probability: best.probability, method: best.method)
     }
 }

@@ -34,9 +34,11 @@ public struct CategorizeItemsTool: LocalTool {
         resultSchema: ["type": "object", "required": ["items"],
                        "properties": ["items": ["type": "array", "items": [
                            "type": "object", "required": ["description", "category", "confidence"],
-                           "properties": ["description": ["type": "string"], "category": ["type": "string"],
+                           "properties": ["description": ["type": "string"],
+                                          "category": ["type": ["string", "null"],
+                                                       "description": "null when no keyword matched, the labels have no catch-all (e.g. \"other\") and neither a taught classifier nor the model answered"],
                                           "confidence": ["type": "number"],
-                                          "method": ["type": "string", "description": "model, keyword, or the taught classifier's method"]]]]]])
+                                          "method": ["type": "string", "description": "model, keyword, the taught classifier's method, or none"]]]]]])
 
     static let system = "You sort shopping items into categories. Pick the one category that fits the item best."
 
@@ -56,8 +58,10 @@ public struct CategorizeItemsTool: LocalTool {
             (text, try await ModelChoiceCall.run(model, system: Self.system, text: text, labels: labels))
         }
         var output = StepOutput(value: .null, units: descriptions.count)
-        func item(_ i: Int, _ label: String, _ p: Double, _ method: String) -> JSONValue {
-            ["description": .string(descriptions[i]), "category": .string(label), "confidence": .number(p), "method": .string(method)]
+        func item(_ i: Int, _ label: String?, _ p: Double, _ method: String) -> JSONValue {
+            // No label at all rather than the first one when nothing supported any (method "none").
+            ["description": .string(descriptions[i]), "category": label.map(JSONValue.string) ?? .null,
+             "confidence": .number(label == nil ? 0 : p), "method": .string(label == nil ? "none" : method)]
         }
         var items = decisions.indices.map { i -> JSONValue in
             guard case .decided(let label, let p, let method) = decisions[i] else { return .null }
@@ -75,7 +79,9 @@ public struct CategorizeItemsTool: LocalTool {
                 guard case .askModel(let label, let p, let method) = decisions[slot] else { continue }
                 output.fallbackUnits += 1
                 if firstReason == nil { firstReason = reason }
-                if call.calls == 0 { output.estimatedUsage += TokenEstimate.usage(prompt: Self.system + text, output: .string(label)) }
+                if call.calls == 0 {
+                    output.estimatedUsage += TokenEstimate.usage(prompt: Self.system + text, output: label.map(JSONValue.string) ?? .null)
+                }
                 items[slot] = item(slot, label, p, method)
             }
         }
@@ -85,6 +91,7 @@ public struct CategorizeItemsTool: LocalTool {
                 : "\(firstReason.description) (\(output.fallbackUnits) of \(descriptions.count) items)"
         }
         output.value = ["items": .array(items)]
+        for item in items { output.decisionCounts["category", default: [:]][item["method"]?.stringValue ?? "none", default: 0] += 1 }
         return output
     }
 

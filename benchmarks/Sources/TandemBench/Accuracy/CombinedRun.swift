@@ -45,9 +45,12 @@ struct CombinedRun: Sendable {
                 if let modelLabel = model?[i] ?? nil {
                     out.labels.append(modelLabel)
                     out.methods["model", default: 0] += 1
-                } else {
+                } else if let fallback {
                     out.labels.append(fallback)
                     out.methods[method, default: 0] += 1
+                } else {
+                    out.labels.append("")  // the tool gives no category: scored wrong
+                    out.methods["none", default: 0] += 1
                 }
             }
         }
