@@ -19,6 +19,7 @@ final class MisbehavingModel: LocalModelClient {
     private let rendezvous: Int
     private let deadline = ContinuousClock.now + .seconds(600)
     private let inFlight = Mutex((now: 0, peak: 0, calls: 0))
+    private let choiceUsers = Mutex<[String]>([])
 
     init(_ mode: Mode, rendezvous: Int = 1) {
         self.mode = mode
@@ -27,6 +28,8 @@ final class MisbehavingModel: LocalModelClient {
 
     var peakConcurrency: Int { inFlight.withLock { $0.peak } }
     var calls: Int { inFlight.withLock { $0.calls } }
+    /// The user message of every choice asked, in order.
+    var askedChoices: [String] { choiceUsers.withLock { $0 } }
 
     private func enter() { inFlight.withLock { $0.now += 1; $0.calls += 1; $0.peak = max($0.peak, $0.now) } }
     private func leave() { inFlight.withLock { $0.now -= 1 } }
@@ -44,6 +47,7 @@ final class MisbehavingModel: LocalModelClient {
 
     func choose(_ request: LocalChoiceRequest) async throws -> LocalChoiceReply {
         enter(); defer { leave() }
+        choiceUsers.withLock { $0.append(request.user) }
         await meet()
         try await Task.sleep(for: .milliseconds(20))
         if mode == .throwing { throw InjectedFault(message: "model crashed") }

@@ -66,34 +66,46 @@ public struct ReceiptFieldsTool: LocalTool {
         let document = ReceiptPrompt.document(text)
         answer.note = document.note
         var firstFailure: FallbackReason?
-        // One field after another: each call finds the receipt's prefix in the cache.
-        for field in unsure {
-            guard let found = evidence.fields[field] else { continue }
-            if found.candidates.count >= 2 {
-                let options = Array(found.candidates.prefix(ReceiptPrompt.maxOptions))
-                let letters = ReceiptPrompt.letters(options.count)
-                let call = try await ModelChoiceCall.run(model, system: ReceiptPrompt.system, text: ReceiptPrompt.user(
-                    document: ReceiptExcerpt.text(text, options: options), question: ReceiptPrompt.questions[field] ?? field,
-                    options: options), labels: letters)
-                answer.account(call.usage, calls: call.calls)
-                switch call.result {
-                case .success(let choice):
-                    let chosen = letters.firstIndex(of: choice.label) ?? 0
-                    let wins = memory?.calibration.modelWins(field: field, chosen: chosen, rules: options.firstIndex(of: found.value),
-                                                             count: options.count, probability: choice.probability,
-                                                             distribution: call.distribution.map { d in letters.map { d[$0] ?? 0 } }) ?? true
-                    answer.decide(field, wins ? options[chosen] : found.value, by: wins ? .modelChoice : .rulesKept)
-                case .failure(let reason): firstFailure = firstFailure ?? reason; answer.decide(field, found.value, by: .rulesAfterModel)
-                }
-            } else if found.value.isEmpty && Self.hasText(text) {
-                let generated = try await ReceiptFieldGeneration.run(model, field: field, document: document.text, receipt: text)
-                answer.account(generated.usage, calls: generated.calls)
-                switch generated.result {
-                case .success(let value): answer.decide(field, value.stringValue ?? "", by: .modelGeneration)
-                case .failure(let reason): firstFailure = firstFailure ?? reason; answer.decide(field, found.value, by: .rulesAfterModel)
-                }
+        // The choices of one receipt are asked together, each showing the same excerpt (the lines
+        // around all of their options): the runtime prefills it once and copies its cells to the
+        // other sequences, where asked one after another a busy pipeline's next calls had
+        // usually taken the slot that held it.
+        let choiceFields = unsure.filter { (evidence.fields[$0]?.candidates.count ?? 0) >= 2 }
+        let optionsOf = Dictionary(uniqueKeysWithValues: choiceFields.map {
+            ($0, Array((evidence.fields[$0]?.candidates ?? []).prefix(ReceiptPrompt.maxOptions)))
+        })
+        let excerpt = ReceiptExcerpt.text(text, options: choiceFields.flatMap { optionsOf[$0] ?? [] })
+        let calls = try await concurrentMap(choiceFields, limit: choiceFields.count) { field in
+            let options = optionsOf[field] ?? []
+            return try await ModelChoiceCall.run(model, system: ReceiptPrompt.system, text: ReceiptPrompt.user(
+                document: excerpt, question: ReceiptPrompt.questions[field] ?? field, options: options),
+                labels: ReceiptPrompt.letters(options.count))
+        }
+        for (field, call) in zip(choiceFields, calls) {
+            guard let found = evidence.fields[field], let options = optionsOf[field] else { continue }
+            let letters = ReceiptPrompt.letters(options.count)
+            answer.account(call.usage, calls: call.calls)
+            switch call.result {
+            case .success(let choice):
+                let chosen = letters.firstIndex(of: choice.label) ?? 0
+                let wins = memory?.calibration.modelWins(field: field, chosen: chosen, rules: options.firstIndex(of: found.value),
+                                                         count: options.count, probability: choice.probability,
+                                                         distribution: call.distribution.map { d in letters.map { d[$0] ?? 0 } }) ?? true
+                answer.decide(field, wins ? options[chosen] : found.value, by: wins ? .modelChoice : .rulesKept)
+            case .failure(let reason): firstFailure = firstFailure ?? reason; answer.decide(field, found.value, by: .rulesAfterModel)
             }
-            // Otherwise the one candidate is the rules' own value: nothing to choose.
+        }
+        // A field with no candidate at all is generated from the whole receipt, one after
+        // another so each call finds the receipt's prefix in the cache. Otherwise the one
+        // candidate is the rules' own value: nothing to choose.
+        for field in unsure where !choiceFields.contains(field) {
+            guard let found = evidence.fields[field], found.value.isEmpty, Self.hasText(text) else { continue }
+            let generated = try await ReceiptFieldGeneration.run(model, field: field, document: document.text, receipt: text)
+            answer.account(generated.usage, calls: generated.calls)
+            switch generated.result {
+            case .success(let value): answer.decide(field, value.stringValue ?? "", by: .modelGeneration)
+            case .failure(let reason): firstFailure = firstFailure ?? reason; answer.decide(field, found.value, by: .rulesAfterModel)
+            }
         }
         return answer.output(model: model, asked: unsure, fallback: firstFailure)
     }

@@ -2,9 +2,10 @@ import TandemOrchestrator
 
 /// The prompts of the receipt tools: the receipt first and the question last, with one system
 /// prompt for every tool. A choice among a field's candidate spans shows only the lines around
-/// them (`ReceiptExcerpt`); a generation (a field with no candidate, the line items when asked
-/// for) shows the whole receipt, so such calls about one receipt start with the same tokens and
-/// the runtime's prompt cache prefills the receipt once per record.
+/// the options (`ReceiptExcerpt`), the same excerpt for every choice about one receipt; a
+/// generation (a field with no candidate, the line items when asked for) shows the whole
+/// receipt. So the calls about one receipt start with the same tokens, and the runtime prefills
+/// them once per record.
 public enum ReceiptPrompt {
     /// The system prompt every receipt call shares.
     public static let system = """
