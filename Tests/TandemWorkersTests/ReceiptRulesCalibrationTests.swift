@@ -54,31 +54,4 @@ import TandemWorkers
         #expect(calibration.modelWins(field: "nonsense", chosen: 2, rules: 0, count: 4, probability: 0.01))
         #expect(calibration.modelWins(field: "total", chosen: 2, rules: nil, count: 4, probability: 0.01))
     }
-
-    @Test func theChoicesOfOneReceiptShareOneExcerptSoLaterOnesHitThePromptCache() async throws {
-        // Every fixture receipt with two or more choices: each prompt starts with the same
-        // excerpt, showing every choice's options, so only the question differs.
-        var receiptsWithSeveral = 0
-        for line in try JSONLReader.read(path: try TestPaths.fixture("receipts.jsonl").path) {
-            guard case .record(_, let value) = line, let text = value["text"]?.stringValue else { continue }
-            let model = MisbehavingModel(.choosing("A", 0.9))
-            _ = try await ReceiptFieldsTool().run(["text": .string(text)], model: model)
-            let asked = model.askedChoices
-            guard asked.count >= 2 else { continue }
-            receiptsWithSeveral += 1
-            let excerpts = Set(asked.map { $0.components(separatedBy: "Question: ").first ?? "" })
-            #expect(excerpts.count == 1, "\(value["id"] ?? "?"): \(asked.count) choices with \(excerpts.count) excerpts")
-            for prompt in asked {
-                let options = prompt.components(separatedBy: "Options:\n").last?.split(separator: "\n").dropLast()
-                    .map { String($0.dropFirst(3)) } ?? []
-                #expect(!options.isEmpty)
-                for option in options {
-                    let words = option.split(separator: " ").first.map(String.init) ?? option
-                    #expect(excerpts.first?.uppercased().contains(words.uppercased()) == true,
-                            "\(value["id"] ?? "?"): option \(option) is not in the shared excerpt")
-                }
-            }
-        }
-        #expect(receiptsWithSeveral >= 3, "the fixture receipts should exercise several choices on one receipt")
-    }
 }

@@ -70,19 +70,17 @@ public struct ReceiptFieldsTool: LocalTool {
         // around all of their options): the runtime prefills it once and copies its cells to the
         // other sequences, where asked one after another a busy pipeline's next calls had
         // usually taken the slot that held it.
-        let choiceFields = unsure.filter { (evidence.fields[$0]?.candidates.count ?? 0) >= 2 }
-        let optionsOf = Dictionary(uniqueKeysWithValues: choiceFields.map {
-            ($0, Array((evidence.fields[$0]?.candidates ?? []).prefix(ReceiptPrompt.maxOptions)))
-        })
-        let excerpt = ReceiptExcerpt.text(text, options: choiceFields.flatMap { optionsOf[$0] ?? [] })
-        let calls = try await concurrentMap(choiceFields, limit: choiceFields.count) { field in
-            let options = optionsOf[field] ?? []
-            return try await ModelChoiceCall.run(model, system: ReceiptPrompt.system, text: ReceiptPrompt.user(
-                document: excerpt, question: ReceiptPrompt.questions[field] ?? field, options: options),
-                labels: ReceiptPrompt.letters(options.count))
+        let choices = unsure.compactMap { field -> (field: String, found: FieldEvidence, options: [String])? in
+            guard let found = evidence.fields[field], found.candidates.count >= 2 else { return nil }
+            return (field, found, Array(found.candidates.prefix(ReceiptPrompt.maxOptions)))
         }
-        for (field, call) in zip(choiceFields, calls) {
-            guard let found = evidence.fields[field], let options = optionsOf[field] else { continue }
+        let excerpt = ReceiptExcerpt.text(text, options: choices.flatMap(\.options))
+        let calls = try await concurrentMap(choices, limit: choices.count) { choice in
+            try await ModelChoiceCall.run(model, system: ReceiptPrompt.system, text: ReceiptPrompt.user(
+                document: excerpt, question: ReceiptPrompt.questions[choice.field] ?? choice.field, options: choice.options),
+                labels: ReceiptPrompt.letters(choice.options.count))
+        }
+        for ((field, found, options), call) in zip(choices, calls) {
             let letters = ReceiptPrompt.letters(options.count)
             answer.account(call.usage, calls: call.calls)
             switch call.result {
@@ -98,7 +96,7 @@ public struct ReceiptFieldsTool: LocalTool {
         // A field with no candidate at all is generated from the whole receipt, one after
         // another so each call finds the receipt's prefix in the cache. Otherwise the one
         // candidate is the rules' own value: nothing to choose.
-        for field in unsure where !choiceFields.contains(field) {
+        for field in unsure where !choices.contains(where: { $0.field == field }) {
             guard let found = evidence.fields[field], found.value.isEmpty, Self.hasText(text) else { continue }
             let generated = try await ReceiptFieldGeneration.run(model, field: field, document: document.text, receipt: text)
             answer.account(generated.usage, calls: generated.calls)
