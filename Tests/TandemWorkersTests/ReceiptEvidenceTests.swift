@@ -42,6 +42,16 @@ import TandemWorkers
         #expect(guessed.fields["total"]?.candidates == ["3.00", "4.50", "7.50"])
     }
 
+    @Test func aLabelEndingInItsCurrencyTakesTheValueOnTheNextLine() {
+        // "TOTAL INCL. GST:RM" read as a label that holds its own value left no total label, and
+        // the largest amount (the cash tendered) was taken.
+        let found = ReceiptEvidenceReader.read("SHOP SDN BHD\nITEM A\n1 X 17.41\n17.41 S\nTOTAL INCL. GST:RM\n20.05\nCASH:RM\n50.00\nCHANGE:RM\n29.95")
+        #expect(found.fields["total"]?.value == "20.05")
+        #expect(found.fields["total"]?.isSure == true)
+        let unit = ReceiptEvidenceReader.read("SHOP SDN BHD\nTOTAL: RM\n12.30\nCASH: RM\n20.00\nCHANGE: RM\n7.70")
+        #expect(unit.fields["total"]?.value == "12.30")
+    }
+
     @Test func anAddressEndingAtItsPostcodeIsSureAndACutOffOneIsNot() {
         let clean = ReceiptEvidenceReader.read("ABC TRADING SDN BHD\nNO 5, JALAN MAJU,\n47400 PETALING JAYA\nTEL: 03-1234567\nTOTAL 5.00")
         #expect(clean.fields["address"]?.value == "NO 5, JALAN MAJU, 47400 PETALING JAYA")

@@ -13,7 +13,9 @@ enum ReceiptTotalFinder {
     private static let amount = TextPattern(#"(?<![\d.,])(?:RM|MYR|\$)?\s*(-?\d{1,3}(?:,\d{3})+\.\d{2}|-?\d*\.\d{2})(?!\d)"#)
     private static let word = TextPattern(#"[A-Z]{3,}"#)
     private static let bareCode = TextPattern(#"^\W*(RM|MYR|ZRL|SR|TAX|GST)?\W*$"#)
-    private static let selfContained = TextPattern(#":\s*\S|\d\s*$"#)
+    /// A label that carries its own value ("ITEM COUNT 12", "CASHIER: ANN"). A currency code
+    /// after the colon ("TOTAL INCL. GST:RM") is a unit, and the value is on the next line.
+    private static let selfContained = TextPattern(#":\s*(?!(?:RM|MYR|\$)\s*$)\S|\d\s*$"#)
     private static let final = TextPattern(#"GRAND\s*TOTAL|NET+\s*T?OTAL|TOTAL\s*ROUND|ROUNDED\s*TOTAL|FINAL\s*TOTAL|TOTAL\s*AFTER|TOTAL\s*PAYABLE|AMOUNT\s*DUE|TOTAL\s*DUE|AMOUNT\s*PAYABLE|TO\s*BE\s*PAID|TOTAL\s*TO\s*PAY|BALANCE\s*DUE|PAYABLE\s*AMOUNT|TOTAL\s*AMOUNT|TOTAL\s*AMT"#)
     private static let inclusive = TextPattern(#"TOTAL.*INC|TOTAL\s*\(?RM|TOTAL\s*SALES|^TOTAL\b|^TL\b|\bTOTAL\b|\bJUMLAH\b"#)
     private static let excluded = TextPattern(#"SUB|EXCL|QTY|QUANTITY|ITEM|SAVING|DISCOUNT|DISC\b|INCLUDES|INCLUDED|SUPPLIES|POINT|STAMP|COUNT|TOTAL\s*GST|TOTAL\s*TAX"#)
