@@ -16,7 +16,7 @@ public enum BenchCommandLine {
         "--chart", "-p", "-n", "-b", "-ub", "-r", "--prefix-lengths", "--prefix-reps", "--items", "--bulk-prefix",
         "--max-tokens", "--clients", "--server-slots", "--slots", "--naive-items", "--port", "--max-sequences",
         "--npp", "--ntg", "--fixtures", "--config", "--limit", "--rows-out", "--train", "--accuracy-methods",
-        "--taught-methods", "--folds", "--fewshot-rows", "--teach-rows", "--embed-texts", "--embed-clients", "--embed-rounds",
+        "--taught-methods", "--folds", "--group-folds", "--fewshot-rows", "--teach-rows", "--embed-texts", "--embed-clients", "--embed-rounds",
         "--serve-rounds", "--flood", "--tandem",
         "--pipeline-plan", "--pipeline-concurrency", "--scale-calls", "--scale-endpoints", "--scale-stub",
     ]
@@ -116,11 +116,15 @@ public enum BenchCommandLine {
                                   zeroshot, ensemble (default: knn,centroid,linear,fewshot,ensemble);
                                   acc_<task>_taught is the one each classifier picks for itself
           --folds N               cross-validation folds without --train, 2..20 (default: 5)
+          --group-folds FIELD     receipts: keep receipts with the same labelled FIELD (company or
+                                  address) in one fold, so the memory never saw a scored receipt's
+                                  shop: a stand-in for receipts from shops it was not taught
+                                  (default: folds by file position)
           --fewshot-rows N        rows per task the prompted methods (fewshot, zeroshot) are scored
                                   on, spread over the file, or 'all' (default: 100)
           --teach-rows N          cross-validate over at most N rows per task (the scored ones and
                                   others spread over the file) (default: all; quick: 200)
-        pipeline (also --fixtures, --limit, --train, --folds, --config):
+        pipeline (also --fixtures, --limit, --train, --folds, --group-folds, --config):
           --pipeline-plan FILE    the plan (default: examples/receipts/plan.json)
           --pipeline-concurrency N  records in flight, also the engine's and the server's slots
                                   (default: 8)

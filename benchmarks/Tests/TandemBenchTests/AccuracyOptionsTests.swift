@@ -39,6 +39,7 @@ struct AccuracyOptionsTests {
             (["--folds", "21"], "--folds"),
             (["--fewshot-rows", "0"], "--fewshot-rows"),
             (["--teach-rows", "5"], "--teach-rows"),
+            (["--group-folds", "total"], "--group-folds"),
         ]
         for (arguments, expected) in cases {
             #expect {
@@ -47,5 +48,24 @@ struct AccuracyOptionsTests {
                 "\(error)".contains(expected)
             }
         }
+    }
+
+    @Test func groupFoldsNamesAReceiptField() throws {
+        #expect(try BenchCommandLine.accuracyOptions(["accuracy"]).receiptFoldGroup == nil)
+        let o = try BenchCommandLine.accuracyOptions(["accuracy", "--group-folds", "company"])
+        #expect(o.receiptFoldGroup == "company")
+        #expect(o.evaluation.contains("same company share a fold"))
+    }
+
+    @Test func groupedFoldsKeepEachLabelInOneFoldAndBalanceSizes() {
+        let labels: [String?] = ["AEON CO. (M) BHD", "Shop B", "aeon co (m) bhd", nil, "SHOP  B", "C", "", "AEON CO (M) BHD", "D"]
+        let folds = GroupedFolds.assign(labels: labels, folds: 3)
+        #expect(folds.count == labels.count)
+        #expect(Set([folds[0], folds[2], folds[7]]).count == 1)  // one shop however it is spelt
+        #expect(folds[1] == folds[4])
+        #expect(folds[0] == 0)  // the largest group goes first, to fold 0
+        let sizes = (0..<3).map { f in folds.filter { $0 == f }.count }
+        #expect(sizes.max()! - sizes.min()! <= 1, "sizes \(sizes)")
+        #expect(GroupedFolds.assign(labels: labels, folds: 3) == folds)  // deterministic
     }
 }

@@ -23,6 +23,12 @@ public struct AccuracyOptions: Sendable, Equatable {
     /// Most rows of a task's file the cross-validation teaches from (`--teach-rows`; the scored rows
     /// always among them), nil for all; `--quick` sets 200 so the smoke run stays short.
     public var teachRowLimit: Int?
+    /// Receipts: the labelled field whose value keeps receipts in one cross-validation fold
+    /// (`--group-folds company`), so no scored receipt's shop was taught; nil: folds by position.
+    public var receiptFoldGroup: String?
+
+    /// The receipt fields `--group-folds` accepts.
+    public static let groupableFields = ["company", "address"]
 
     /// The defaults: every method, 5-fold cross-validation, few-shot on 100 rows per task.
     public init() {}
@@ -31,6 +37,7 @@ public struct AccuracyOptions: Sendable, Equatable {
     public var evaluation: String {
         trainDirectory.map { "taught on \($0), scored on the fixture folder" }
             ?? "\(taught.folds)-fold cross-validation inside the fixture folder" + (teachRowLimit.map { " (over at most \($0) rows per task)" } ?? "")
+            + (receiptFoldGroup.map { "; receipts with the same \($0) share a fold" } ?? "")
     }
 
     /// Applies one accuracy option; false when `name` is not one of them.
@@ -56,6 +63,11 @@ public struct AccuracyOptions: Sendable, Equatable {
         case "--folds":
             guard let n = Int(value), (2...20).contains(n) else { throw BenchUsageError("--folds must be an integer in 2...20, got '\(value)'") }
             taught.folds = n
+        case "--group-folds":
+            guard Self.groupableFields.contains(value) else {
+                throw BenchUsageError("--group-folds: '\(value)' is not one of \(Self.groupableFields.joined(separator: ", "))")
+            }
+            receiptFoldGroup = value
         case "--teach-rows":
             guard let n = Int(value), n >= 10 else { throw BenchUsageError("--teach-rows must be an integer ≥ 10, got '\(value)'") }
             teachRowLimit = n

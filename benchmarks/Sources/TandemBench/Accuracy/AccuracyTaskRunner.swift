@@ -68,7 +68,7 @@ struct AccuracyTaskRunner: Sendable {
                 do {
                     let train = try trainRows(.receipts, into: &out)
                     if trainFolder != nil && train == nil { continue }
-                    teaching = ReceiptTeaching(all: input.all, train: train, folds: o.accuracy.taught.folds)
+                    teaching = ReceiptTeaching(all: input.all, train: train, folds: o.accuracy.taught.folds, groupBy: o.accuracy.receiptFoldGroup)
                 } catch {
                     out.failures.append("taught receipts: \(error)")
                     continue

@@ -32,12 +32,13 @@ enum PipelineSuite {
         guard let receipts = try receipts(ctx, &report) else { return }
         let scored = FixtureFolder.spread(receipts, limit: o.limit)
         let train = try o.accuracy.trainDirectory.map { try FixtureFolder(directory: $0).rows(.receipts).rows }
-        let run = ReceiptPipelineRun(rows: scored, teaching: ReceiptTeaching(all: receipts, train: train, folds: o.accuracy.taught.folds),
+        let teaching = ReceiptTeaching(all: receipts, train: train, folds: o.accuracy.taught.folds, groupBy: o.accuracy.receiptFoldGroup)
+        let run = ReceiptPipelineRun(rows: scored, teaching: teaching,
                                      planText: try String(contentsOfFile: o.pipelinePlan, encoding: .utf8),
                                      rules: try KeywordRuleBook(directory: o.configDirectory), concurrency: o.pipelineConcurrency)
         report.set("workload", ["receipts": .number(Double(scored.count)), "plan": .string(o.pipelinePlan),
                                 "concurrency": .number(Double(o.pipelineConcurrency)), "model": .string(ctx.model.path),
-                                "memory": .string(train == nil ? "\(o.accuracy.taught.folds)-fold: the other folds' receipts" : "--train folder")])
+                                "memory": .string(teaching.description)])
 
         ctx.progress.begin("pipeline: rules only", total: scored.count)
         let rules = try await run.run(model: Optional<any LocalModelClient>.none, progress: ctx.progress)
@@ -108,6 +109,10 @@ extension PipelineSuite {
             for (method, n) in (outcome.methodScores[field] ?? [:]).sorted(by: { $0.value.decided > $1.value.decided }) {
                 table.rows.append([field, method, "\(n.decided)", "\(n.right)", String(format: "%.2f", Double(n.right) / Double(max(n.decided, 1)))])
             }
+            if let n = outcome.overruledRules[field] {
+                table.rows.append([field, "(the rules' value where the model's choice was used)", "\(n.decided)", "\(n.right)",
+                                   String(format: "%.2f", Double(n.right) / Double(max(n.decided, 1)))])
+            }
             if let n = outcome.rejectedChoices[field] {
                 table.rows.append([field, "(the model's choice where the rules were kept; not used)", "\(n.decided)", "\(n.right)",
                                    String(format: "%.2f", Double(n.right) / Double(max(n.decided, 1)))])
@@ -119,6 +124,9 @@ extension PipelineSuite {
     static func methodScores(_ outcome: ReceiptPipelineRun.Outcome) -> JSONValue {
         .object(outcome.methodScores.sorted { $0.key < $1.key }.map { field, methods in
             var pairs = methods.sorted { $0.key < $1.key }.map { ($0.key, ["decided": .number(Double($0.value.decided)), "right": .number(Double($0.value.right))] as JSONValue) }
+            if let n = outcome.overruledRules[field] {
+                pairs.append(("rules where the model's choice was used", ["decided": .number(Double(n.decided)), "right": .number(Double(n.right))]))
+            }
             if let n = outcome.rejectedChoices[field] {
                 pairs.append(("model choice where the rules were kept (not used)", ["decided": .number(Double(n.decided)), "right": .number(Double(n.right))]))
             }

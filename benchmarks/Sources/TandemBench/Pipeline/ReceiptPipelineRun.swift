@@ -27,6 +27,9 @@ struct ReceiptPipelineRun: Sendable {
         var kept: [(id: String, field: String, expected: JSONValue)] = []
         /// Per field, the model's choices where the rules were kept, and how many were right.
         var rejectedChoices: [String: Tally] = [:]
+        /// Per field, the rules' own values where the model's choice replaced them, and how many
+        /// of those were right: what the model's choices are measured against.
+        var overruledRules: [String: Tally] = [:]
         var recordsPerSecond: Double { seconds > 0 ? Double(summary.records) / seconds : 0 }
         var accuracy: Double { summary.records > 0 ? Double(allFieldsCorrect) / Double(summary.records) : 0 }
     }
@@ -47,11 +50,12 @@ struct ReceiptPipelineRun: Sendable {
             let runner = PipelineRunner(plan: plan, executor: DAGExecutor(registry: registry),
                                         options: PipelineOptions(concurrency: concurrency, fieldMatcher: .standard))
             let lines = foldRows.map { JSONLLine.record(line: $0.line, value: $0.value) }
+            let texts = Dictionary(foldRows.map { ($0.line, $0.value["text"]?.stringValue ?? "") }, uniquingKeysWith: { a, _ in a })
             var scored = outcome ?? Outcome(summary: PipelineSummary(plan: plan.plan))
             let start = Date()
             defer { seconds += Date().timeIntervalSince(start) }
             let summary = try await runner.run(lines, continuing: outcome?.summary, onResult: { result in
-                scored.score(result)
+                scored.score(result, text: texts[result.line])
                 progress?.advance()
             })
             scored.summary = summary
@@ -94,8 +98,9 @@ struct Tally: Sendable {
 
 extension ReceiptPipelineRun.Outcome {
     /// Counts one record: all labelled fields right (company, date, address and total), each
-    /// field's deciding method and whether it was right, and whether its items add up.
-    mutating func score(_ result: PipelineRecordResult) {
+    /// field's deciding method and whether it was right, and whether its items add up. Where the
+    /// model's choice decided a field, the rules' reading of `text` is scored too.
+    mutating func score(_ result: PipelineRecordResult, text: String?) {
         if result.output?["items_match_total"]?.boolValue == true { itemsAddUp += 1 }
         guard let labels = result.labels, let output = result.output else { return }
         let decided = result.traces.first(where: { $0.tool == "extract_receipt_fields" })?.decisions ?? [:]
@@ -106,6 +111,10 @@ extension ReceiptPipelineRun.Outcome {
             allRight = allRight && right
             guard let method = decided[field]?.keys.first else { continue }
             if method == FieldDecision.rulesKept.rawValue, let id = result.id { kept.append((id, field, expected)) }
+            if method == FieldDecision.modelChoice.rawValue, let text {
+                let ruled = ReceiptEvidenceReader.read(text).fields[field]?.value ?? ""
+                overruledRules[field, default: Tally()].count(FieldScorer.matches(field: field, predicted: .string(ruled), expected: expected))
+            }
             methodScores[field, default: [:]][method, default: Tally()].count(right)
         }
         if allRight { allFieldsCorrect += 1 }

@@ -40,7 +40,7 @@ enum ScaleSuite {
         let o = ctx.options
         guard let receipts = try PipelineSuite.receipts(ctx, &report) else { return }
         let scored = FixtureFolder.spread(receipts, limit: o.limit)
-        let run = ReceiptPipelineRun(rows: scored, teaching: ReceiptTeaching(all: receipts, train: nil, folds: o.accuracy.taught.folds),
+        let run = ReceiptPipelineRun(rows: scored, teaching: ReceiptTeaching(all: receipts, train: nil, folds: o.accuracy.taught.folds, groupBy: o.accuracy.receiptFoldGroup),
                                      planText: try String(contentsOfFile: o.pipelinePlan, encoding: .utf8),
                                      rules: try KeywordRuleBook(directory: o.configDirectory), concurrency: o.pipelineConcurrency)
         let cores = ProcessInfo.processInfo.activeProcessorCount
