@@ -28,4 +28,12 @@ import TandemWorkers
         let lines = ReceiptExcerpt.text(huge, options: ["1.00"]).split(separator: "\n")
         #expect(lines.count <= ReceiptPrompt.maxLines + 3)
     }
+
+    @Test func optionsAreListedAsTheReceiptPrintsThemNotRulesFirst() {
+        // The rules list their own value first; a small model leans toward option A.
+        let address = ["NO 1, JALAN SATU, 81100 JOHOR BAHRU", "NO 1, JALAN SATU,", "NO 1, JALAN SATU, 81100 JOHOR BAHRU TEL 07-1234"]
+        #expect(ReceiptPrompt.inReceiptOrder(address, text: receipt) == [address[1], address[0], address[2]])
+        let totals = ["10.00", "9.90", "1,234.00", "20.00"]
+        #expect(ReceiptPrompt.inReceiptOrder(totals, text: receipt) == ["9.90", "10.00", "20.00", "1,234.00"])
+    }
 }

@@ -9,7 +9,7 @@ import TandemOrchestrator
 /// postcode...). Sure fields are kept. A `ReceiptFieldMemory` taught from the user's labelled
 /// receipts then rewrites a company or address it recognises. Each remaining unsure field goes
 /// to the model as a choice among candidate spans of the receipt (one constrained decode over
-/// them, shown with the receipt lines around them), or, when the receipt offers no candidate,
+/// them, listed in the order the receipt prints them and shown with the lines around them), or, when the receipt offers no candidate,
 /// as a short generation checked against the text. A choice that differs from the rules' value
 /// replaces it only when the model's probabilities outweigh the rules' accuracy on unsure fields
 /// of that kind, measured on the memory's labelled receipts (`ReceiptRulesCalibration.modelWins`).
@@ -72,7 +72,7 @@ public struct ReceiptFieldsTool: LocalTool {
         // usually taken the slot that held it.
         let choices = unsure.compactMap { field -> (field: String, found: FieldEvidence, options: [String])? in
             guard let found = evidence.fields[field], found.candidates.count >= 2 else { return nil }
-            return (field, found, Array(found.candidates.prefix(ReceiptPrompt.maxOptions)))
+            return (field, found, ReceiptPrompt.inReceiptOrder(Array(found.candidates.prefix(ReceiptPrompt.maxOptions)), text: text))
         }
         let excerpt = ReceiptExcerpt.text(text, options: choices.flatMap(\.options))
         let calls = try await concurrentMap(choices, limit: choices.count) { choice in

@@ -41,6 +41,23 @@ public enum ReceiptPrompt {
         (0..<min(count, maxOptions)).map { String(UnicodeScalar(UInt8(65 + $0))) }
     }
 
+    /// The options in the order they are printed on the receipt (a span's first appearance,
+    /// whitespace ignored; the shorter of two spans starting at the same place first; a span not
+    /// found verbatim, e.g. an amount printed with a thousands separator, last). The rules list
+    /// their own value first, and a small model leans toward the first option: in that order its
+    /// choice agreed with the rules wherever it was taken, so it told nothing the rules did not.
+    public static func inReceiptOrder(_ options: [String], text: String) -> [String] {
+        let flat = text.split(whereSeparator: \.isWhitespace).joined(separator: " ").uppercased()
+        func start(_ option: String) -> Int {
+            let wanted = option.split(whereSeparator: \.isWhitespace).joined(separator: " ").uppercased()
+            guard !wanted.isEmpty, let r = flat.range(of: wanted) else { return Int.max }
+            return flat.distance(from: flat.startIndex, to: r.lowerBound)
+        }
+        return options.enumerated().map { (index: $0.offset, option: $0.element, start: start($0.element)) }
+            .sorted { ($0.start, $0.option.count, $0.index) < ($1.start, $1.option.count, $1.index) }
+            .map(\.option)
+    }
+
     /// The user message: the receipt, then the question and its lettered options.
     public static func user(document: String, question: String, options: [String] = []) -> String {
         guard !options.isEmpty else { return document + "Question: " + question }
