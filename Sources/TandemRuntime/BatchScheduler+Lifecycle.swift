@@ -83,14 +83,23 @@ extension BatchScheduler {
 
     func admit() {
         while waitingHead < waiting.count {
-            let job = waiting[waitingHead]
-            // With reuse off every prompt starts cold (the baseline a naive loop gets).
+            // With reuse off every prompt starts cold (the baseline a naive loop gets) and the
+            // queue is served in arrival order.
             let reuse = context.parameters.reusePrompts
             let views = slots.map { PromptCache.SlotView(id: $0.id, ledger: reuse ? $0.ledger : [], isIdle: $0.job == nil, lastUsed: $0.lastUsed) }
             let prefilling = active.filter { $0.phase == .prefilling }.map(\.prompt)
-            guard let plan = PromptCache.plan(prompt: job.prompt, slots: views, prefilling: prefilling) else { break }
-            waitingHead += 1
-            if waitingHead > 1024 { waiting.removeFirst(waitingHead); waitingHead = 0 }
+            let queued = waiting[waitingHead...].prefix(reuse ? PromptCache.lookAhead + 1 : 1).map(\.prompt)
+            guard let (offset, plan) = PromptCache.pick(waiting: queued[...], headSkips: waiting[waitingHead].skips,
+                                                        slots: views, prefilling: prefilling) else { break }
+            let job: SequenceJob
+            if offset == 0 {
+                job = waiting[waitingHead]
+                waitingHead += 1
+                if waitingHead > 1024 { waiting.removeFirst(waitingHead); waitingHead = 0 }
+            } else {
+                job = waiting.remove(at: waitingHead + offset)
+                waiting[waitingHead].skips += 1
+            }
             let s = Int(plan.slot)
             var reused = plan.reused
             if let donor = plan.copyFrom {

@@ -100,7 +100,8 @@ actor BatchScheduler {
 
     // MARK: requests
 
-    /// Queues a request; it is admitted in FIFO order as slots free up.
+    /// Queues a request; it is admitted as slots free up, in arrival order except where a later
+    /// one finds much more of its prompt in the cache (`PromptCache.pick`).
     func submit(_ spec: JobSpec) {
         if control.withLock({ $0.cancelled.remove(spec.id) }) != nil {
             spec.continuation.finish(throwing: RuntimeError.cancelled)

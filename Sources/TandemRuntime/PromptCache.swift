@@ -53,6 +53,30 @@ struct PromptCache {
         return Plan(slot: own.id, copyFrom: nil, reused: ownLength)
     }
 
+    /// Queued prompts looked at past the head of the queue when a slot frees up.
+    static let lookAhead = 8
+    /// Times the head of the queue may be passed over before it is admitted whatever it reuses.
+    static let maxSkips = 4
+
+    /// Which of the queued prompts (`waiting`, in arrival order) to admit next, and how. The head,
+    /// unless one of the next `lookAhead` finds at least `minimumCopyGain` more of its prefix in
+    /// the cache: then the one that finds most (the earliest on a tie). Taken first in arrival
+    /// order, a prompt that shares nothing with the freed slot's cells would overwrite them just
+    /// before the queued prompt that shares them (the next step of the same document) is
+    /// admitted, which then decodes them again. The head is passed over at most `maxSkips` times
+    /// (`headSkips` so far). Nil when the head must wait (see `plan`).
+    static func pick(waiting: ArraySlice<[Token]>, headSkips: Int, slots: [SlotView], prefilling: [[Token]] = []) -> (index: Int, plan: Plan)? {
+        guard let head = waiting.first, let headPlan = plan(prompt: head, slots: slots, prefilling: prefilling) else { return nil }
+        var best = (index: waiting.startIndex, plan: headPlan)
+        guard headSkips < maxSkips else { return best }
+        for i in waiting.indices.dropFirst().prefix(lookAhead) {
+            guard let candidate = plan(prompt: waiting[i], slots: slots, prefilling: prefilling),
+                  candidate.reused >= headPlan.reused + minimumCopyGain, candidate.reused > best.plan.reused else { continue }
+            best = (i, candidate)
+        }
+        return best
+    }
+
     static func commonPrefixLength(_ a: [Token], _ b: [Token]) -> Int {
         var n = 0
         let limit = min(a.count, b.count)

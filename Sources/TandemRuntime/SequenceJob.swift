@@ -23,6 +23,8 @@ final class SequenceJob {
     var wantsLogprobs = false
     var logprobs: [Double] = []
     var phase = Phase.waiting
+    /// Times a later request sharing more of the cache was admitted before this one.
+    var skips = 0
     var slot: Int32?
     /// Prompt tokens not yet decoded.
     var pending: ArraySlice<Token> = []
