@@ -9,10 +9,11 @@ import TandemOrchestrator
 /// postcode...). Sure fields are kept. A `ReceiptFieldMemory` taught from the user's labelled
 /// receipts then rewrites a company or address it recognises. Each remaining unsure field goes
 /// to the model as a choice among candidate spans of the receipt (one constrained decode over
-/// them, listed in the order the receipt prints them and shown with the lines around them), or, when the receipt offers no candidate,
-/// as a short generation checked against the text. A choice that differs from the rules' value
-/// replaces it only when the model's probabilities outweigh the rules' accuracy on unsure fields
-/// of that kind, measured on the memory's labelled receipts (`ReceiptRulesCalibration.modelWins`).
+/// them, listed in the order the receipt prints them and shown with the lines around them),
+/// or, when the receipt offers no candidate, as a short generation checked against the text.
+/// A choice that differs from the rules' value replaces it only when the model's probabilities
+/// outweigh the rules' accuracy on unsure fields of that kind, measured on the memory's labelled
+/// receipts (`ReceiptRulesCalibration.modelWins`).
 public struct ReceiptFieldsTool: LocalTool {
     /// Taught company names and addresses; nil: none.
     public let memory: ReceiptFieldMemory?
