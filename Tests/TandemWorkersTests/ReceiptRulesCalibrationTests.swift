@@ -30,7 +30,7 @@ import TandemWorkers
         let receipt = LocalToolTests().unsureReceipt
         let found = try #require(ReceiptEvidenceReader.read(receipt).fields["total"])
         #expect(!found.isSure)
-        let options = Array(found.candidates.prefix(ReceiptPrompt.maxOptions))
+        let options = ReceiptPrompt.inReceiptOrder(Array(found.candidates.prefix(ReceiptPrompt.maxOptions)), text: receipt)
         let other = try #require(options.firstIndex { $0 != found.value })
         let label = ReceiptPrompt.letters(options.count)[other]
         let tool = ReceiptFieldsTool(memory: memory)
@@ -49,9 +49,20 @@ import TandemWorkers
         let just = [0.05, 0.0, 0.05 / odds * 1.1, 0.0], short = [0.05, 0.0, 0.05 / odds * 0.9, 0.0]
         #expect(calibration.modelWins(field: "total", chosen: 2, rules: 0, count: 4, probability: just[2], distribution: just))
         #expect(!calibration.modelWins(field: "total", chosen: 2, rules: 0, count: 4, probability: short[2], distribution: short))
-        // Agreeing with the rules, no calibration for the field, or the rules' value not among the options: the choice stands.
+        // Agreeing with the rules, or the rules' value not among the options: the choice stands.
         #expect(calibration.modelWins(field: "total", chosen: 0, rules: 0, count: 4, probability: 0.01))
-        #expect(calibration.modelWins(field: "nonsense", chosen: 2, rules: 0, count: 4, probability: 0.01))
         #expect(calibration.modelWins(field: "total", chosen: 2, rules: nil, count: 4, probability: 0.01))
+    }
+
+    @Test func withoutExamplesTheRulesAreTakenAsRightTwoTimesInThree() {
+        let none = ReceiptRulesCalibration.uncalibrated
+        #expect(none.unsureAccuracy("total") == nil)
+        #expect(none.priorAccuracy("total") == ReceiptRulesCalibration.defaultUnsureAccuracy)
+        // Four options: the model's pick must be over 2 · 3 = 6 times likelier than the rules' option.
+        #expect(!none.modelWins(field: "total", chosen: 2, rules: 0, count: 4, probability: 0.5, distribution: [0.1, 0.2, 0.5, 0.2]))
+        #expect(none.modelWins(field: "total", chosen: 2, rules: 0, count: 4, probability: 0.9, distribution: [0.1, 0.0, 0.9, 0.0])
+                == (0.9 * (1.0 / 3) / 3 > 0.1 * (2.0 / 3)))
+        #expect(none.modelWins(field: "total", chosen: 2, rules: 0, count: 4, probability: 0.97, distribution: [0.01, 0.01, 0.97, 0.01]))
+        #expect(none.summary.allSatisfy { $0.contains("taken as 67%") })
     }
 }

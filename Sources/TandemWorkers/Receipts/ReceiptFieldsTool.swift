@@ -13,7 +13,7 @@ import TandemOrchestrator
 /// or, when the receipt offers no candidate, as a short generation checked against the text.
 /// A choice that differs from the rules' value replaces it only when the model's probabilities
 /// outweigh the rules' accuracy on unsure fields of that kind, measured on the memory's labelled
-/// receipts (`ReceiptRulesCalibration.modelWins`).
+/// receipts, else taken as two in three (`ReceiptRulesCalibration.modelWins`).
 public struct ReceiptFieldsTool: LocalTool {
     /// Taught company names and addresses; nil: none.
     public let memory: ReceiptFieldMemory?
@@ -87,9 +87,10 @@ public struct ReceiptFieldsTool: LocalTool {
             switch call.result {
             case .success(let choice):
                 let chosen = letters.firstIndex(of: choice.label) ?? 0
-                let wins = memory?.calibration.modelWins(field: field, chosen: chosen, rules: options.firstIndex(of: found.value),
-                                                         count: options.count, probability: choice.probability,
-                                                         distribution: call.distribution.map { d in letters.map { d[$0] ?? 0 } }) ?? true
+                let calibration = memory?.calibration ?? .uncalibrated
+                let wins = calibration.modelWins(field: field, chosen: chosen, rules: options.firstIndex(of: found.value),
+                                                 count: options.count, probability: choice.probability,
+                                                 distribution: call.distribution.map { d in letters.map { d[$0] ?? 0 } })
                 answer.decide(field, wins ? options[chosen] : found.value, by: wins ? .modelChoice : .rulesKept)
             case .failure(let reason): firstFailure = firstFailure ?? reason; answer.decide(field, found.value, by: .rulesAfterModel)
             }

@@ -59,7 +59,8 @@ enum RunCommand: Command {
                                 and address of a shop it was taught as the examples write them,
                                 fixing OCR slips, with or without the model; with the model,
                                 its choice on an unsure field replaces the rules' value only when
-                                its probabilities outweigh the rules' accuracy on these examples.
+                                its probabilities outweigh the rules' accuracy on these examples
+                                (without examples that accuracy is taken as 2/3).
                                 See docs/taught-classifiers.md
           -m, --model PATH      local model file, overriding the config (default when no config
                                 names a primary model: models/SmolLM2-135M-Instruct.Q4_1.gguf)
