@@ -38,6 +38,12 @@ import TandemWorkers
         #expect(unsure.value["total"]?.stringValue == found.value && unsure.decisions["total"] == "rules (unsure, kept)")
         let sure = try await tool.run(["text": .string(receipt)], model: MisbehavingModel(.choosing(label, 0.99)))
         #expect(sure.value["total"]?.stringValue == options[other] && sure.decisions["total"] == "model choice")
+        // Without examples an unlikely choice is weighed against the default prior and kept out;
+        // a calibration with a prior of 0 lets it stand.
+        let doubtful = MisbehavingModel(.choosing(label, 0.05))
+        #expect(try await ReceiptFieldsTool().run(["text": .string(receipt)], model: doubtful).decisions["total"] == "rules (unsure, kept)")
+        let standing = ReceiptFieldsTool(calibration: ReceiptRulesCalibration(examples: [], prior: 0))
+        #expect(try await standing.run(["text": .string(receipt)], model: doubtful).decisions["total"] == "model choice")
         #expect(sure.modelCalls == 1 && unsure.modelCalls == 1)
     }
 
@@ -64,5 +70,8 @@ import TandemWorkers
                 == (0.9 * (1.0 / 3) / 3 > 0.1 * (2.0 / 3)))
         #expect(none.modelWins(field: "total", chosen: 2, rules: 0, count: 4, probability: 0.97, distribution: [0.01, 0.01, 0.97, 0.01]))
         #expect(none.summary.allSatisfy { $0.contains("taken as 67%") })
+        // A prior of 0 lets every choice stand (the benchmark's re-ask of rejected choices).
+        let stand = ReceiptRulesCalibration(examples: [], prior: 0)
+        #expect(stand.modelWins(field: "total", chosen: 2, rules: 0, count: 4, probability: 0.05, distribution: [0.9, 0.0, 0.05, 0.05]))
     }
 }

@@ -17,9 +17,15 @@ import TandemOrchestrator
 public struct ReceiptFieldsTool: LocalTool {
     /// Taught company names and addresses; nil: none.
     public let memory: ReceiptFieldMemory?
+    /// What the model's choices are weighed against: `calibration` when given, else the
+    /// memory's, else `ReceiptRulesCalibration.uncalibrated`.
+    public let calibration: ReceiptRulesCalibration
 
     /// Creates the tool, correcting with `memory` when given.
-    public init(memory: ReceiptFieldMemory? = nil) { self.memory = memory }
+    public init(memory: ReceiptFieldMemory? = nil, calibration: ReceiptRulesCalibration? = nil) {
+        self.memory = memory
+        self.calibration = calibration ?? memory?.calibration ?? .uncalibrated
+    }
 
     /// The fields, in answer order.
     public static let fieldNames = ["company", "date", "address", "total"]
@@ -87,7 +93,6 @@ public struct ReceiptFieldsTool: LocalTool {
             switch call.result {
             case .success(let choice):
                 let chosen = letters.firstIndex(of: choice.label) ?? 0
-                let calibration = memory?.calibration ?? .uncalibrated
                 let wins = calibration.modelWins(field: field, chosen: chosen, rules: options.firstIndex(of: found.value),
                                                  count: options.count, probability: choice.probability,
                                                  distribution: call.distribution.map { d in letters.map { d[$0] ?? 0 } })

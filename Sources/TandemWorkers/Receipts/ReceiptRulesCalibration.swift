@@ -30,16 +30,22 @@ public struct ReceiptRulesCalibration: Sendable, Equatable {
     /// No examples: every field at `defaultUnsureAccuracy`.
     public static let uncalibrated = ReceiptRulesCalibration(examples: [])
 
+    /// The accuracy taken for a field with too few unsure examples.
+    public let prior: Double
+
     /// The counts per field.
     public let counts: [String: Count]
 
     /// Reads every example with the rules and counts, per field, unsure values and right ones.
-    public init(examples: [ReceiptFieldMemory.Example]) {
-        self.init(examples: examples, evidence: examples.map { ReceiptEvidenceReader.read($0.text) })
+    /// `prior` stands in for a field with too few unsure examples; 0 lets every choice of the
+    /// model stand there (what a benchmark asks when it scores the model's choices alone).
+    public init(examples: [ReceiptFieldMemory.Example], prior: Double = defaultUnsureAccuracy) {
+        self.init(examples: examples, evidence: examples.map { ReceiptEvidenceReader.read($0.text) }, prior: prior)
     }
 
     /// Counts from `evidence`, the rules' reading of each of `examples`, in order.
-    init(examples: [ReceiptFieldMemory.Example], evidence readings: [ReceiptEvidence]) {
+    init(examples: [ReceiptFieldMemory.Example], evidence readings: [ReceiptEvidence], prior: Double = defaultUnsureAccuracy) {
+        self.prior = prior
         var counts: [String: Count] = [:]
         for (example, evidence) in zip(examples, readings) {
             for field in ReceiptFieldsTool.fieldNames {
@@ -59,9 +65,9 @@ public struct ReceiptRulesCalibration: Sendable, Equatable {
         return Double(c.right) / Double(c.unsure)
     }
 
-    /// The accuracy a choice is weighed against: the measured one, else `defaultUnsureAccuracy`.
+    /// The accuracy a choice is weighed against: the measured one, else `prior`.
     public func priorAccuracy(_ field: String) -> Double {
-        unsureAccuracy(field) ?? Self.defaultUnsureAccuracy
+        unsureAccuracy(field) ?? prior
     }
 
     /// True when the model's choice (option `chosen`, probability `probability`) should replace
@@ -82,7 +88,7 @@ public struct ReceiptRulesCalibration: Sendable, Equatable {
         ReceiptFieldsTool.fieldNames.map { field in
             let c = counts[field] ?? Count()
             let rate = unsureAccuracy(field).map { " (\(Int(($0 * 100).rounded()))%)" }
-                ?? " (too few to trust: taken as \(Int((Self.defaultUnsureAccuracy * 100).rounded()))%)"
+                ?? " (too few to trust: taken as \(Int((prior * 100).rounded()))%)"
             return "\(field): rules unsure on \(c.unsure) examples, right on \(c.right)" + rate
         }
     }

@@ -68,15 +68,18 @@ struct ReceiptPipelineRun: Sendable {
     }
 
     /// Per field, how often the model's choice was right where the calibration kept the rules
-    /// instead: each such receipt is read again without a memory (so no calibration), and the
-    /// choice the model makes then is scored. Not timed. The prompt is the same, but asked alone
+    /// instead: each such receipt is read again without a memory and with every choice let
+    /// stand (a calibration whose prior is 0), and the choice the model makes then is scored. Not timed. The prompt is the same, but asked alone
     /// and after the run (another batch, another cache state), so the answer can differ from the
     /// one that was rejected: an approximation.
+    /// No examples and a prior of 0: every choice of the model stands.
+    static let choicesStand = ReceiptRulesCalibration(examples: [], prior: 0)
+
     func rejectedChoices(_ outcome: Outcome, model: any LocalModelClient) async throws -> [String: Tally] {
         var scores: [String: Tally] = [:]
         for kept in outcome.kept {
             guard let text = rows.first(where: { $0.value["id"]?.stringValue == kept.id })?.value["text"] else { continue }
-            let answer = try await ReceiptFieldsTool().run(["text": text], model: model)
+            let answer = try await ReceiptFieldsTool(calibration: Self.choicesStand).run(["text": text], model: model)
             guard answer.decisions[kept.field] == FieldDecision.modelChoice.rawValue else { continue }
             scores[kept.field, default: Tally()].count(FieldScorer.matches(field: kept.field, predicted: answer.value[kept.field],
                                                                            expected: kept.expected))
