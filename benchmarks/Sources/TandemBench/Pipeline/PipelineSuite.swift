@@ -106,30 +106,19 @@ extension PipelineSuite {
     static func methodTable(_ outcome: ReceiptPipelineRun.Outcome) -> MarkdownTable {
         var table = MarkdownTable(title: "which method was right (model in-process)", headers: ["field", "method", "decided", "right", "accuracy"])
         for field in ReceiptFieldsTool.fieldNames {
-            for (method, n) in (outcome.methodScores[field] ?? [:]).sorted(by: { $0.value.decided > $1.value.decided }) {
-                table.rows.append([field, method, "\(n.decided)", "\(n.right)", String(format: "%.2f", Double(n.right) / Double(max(n.decided, 1)))])
-            }
-            if let n = outcome.overruledRules[field] {
-                table.rows.append([field, "(the rules' value where the model's choice was used)", "\(n.decided)", "\(n.right)",
-                                   String(format: "%.2f", Double(n.right) / Double(max(n.decided, 1)))])
-            }
-            if let n = outcome.rejectedChoices[field] {
-                table.rows.append([field, "(the model's choice where the rules were kept; not used)", "\(n.decided)", "\(n.right)",
-                                   String(format: "%.2f", Double(n.right) / Double(max(n.decided, 1)))])
-            }
+            var rows = (outcome.methodScores[field] ?? [:]).sorted(by: { $0.value.decided > $1.value.decided }).map { ($0.key, $0.value) }
+            if let n = outcome.overruledRules[field] { rows.append(("(the rules' value where the model's choice was used)", n)) }
+            if let n = outcome.rejectedChoices[field] { rows.append(("(the model's choice where the rules were kept; not used)", n)) }
+            table.rows += rows.map { [field, $0.0, "\($0.1.decided)", "\($0.1.right)", String(format: "%.2f", $0.1.accuracy)] }
         }
         return table
     }
 
     static func methodScores(_ outcome: ReceiptPipelineRun.Outcome) -> JSONValue {
         .object(outcome.methodScores.sorted { $0.key < $1.key }.map { field, methods in
-            var pairs = methods.sorted { $0.key < $1.key }.map { ($0.key, ["decided": .number(Double($0.value.decided)), "right": .number(Double($0.value.right))] as JSONValue) }
-            if let n = outcome.overruledRules[field] {
-                pairs.append(("rules where the model's choice was used", ["decided": .number(Double(n.decided)), "right": .number(Double(n.right))]))
-            }
-            if let n = outcome.rejectedChoices[field] {
-                pairs.append(("model choice where the rules were kept (not used)", ["decided": .number(Double(n.decided)), "right": .number(Double(n.right))]))
-            }
+            var pairs = methods.sorted { $0.key < $1.key }.map { ($0.key, $0.value.json) }
+            if let n = outcome.overruledRules[field] { pairs.append(("rules where the model's choice was used", n.json)) }
+            if let n = outcome.rejectedChoices[field] { pairs.append(("model choice where the rules were kept (not used)", n.json)) }
             return (field, .object(pairs))
         })
     }

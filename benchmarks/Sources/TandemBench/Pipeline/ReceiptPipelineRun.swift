@@ -67,14 +67,14 @@ struct ReceiptPipelineRun: Sendable {
         return done
     }
 
-    /// Per field, how often the model's choice was right where the calibration kept the rules
-    /// instead: each such receipt is read again without a memory and with every choice let
-    /// stand (a calibration whose prior is 0), and the choice the model makes then is scored. Not timed. The prompt is the same, but asked alone
-    /// and after the run (another batch, another cache state), so the answer can differ from the
-    /// one that was rejected: an approximation.
     /// No examples and a prior of 0: every choice of the model stands.
     static let choicesStand = ReceiptRulesCalibration(examples: [], prior: 0)
 
+    /// Per field, how often the model's choice was right where the calibration kept the rules
+    /// instead: each such receipt is read again without a memory and with every choice let stand
+    /// (`choicesStand`), and the choice the model makes then is scored. Not timed. The prompt is
+    /// the same, but asked alone and after the run (another batch, another cache state), so the
+    /// answer can differ from the one that was rejected: an approximation.
     func rejectedChoices(_ outcome: Outcome, model: any LocalModelClient) async throws -> [String: Tally] {
         var scores: [String: Tally] = [:]
         for kept in outcome.kept {
@@ -97,6 +97,12 @@ struct Tally: Sendable {
         decided += 1
         if wasRight { right += 1 }
     }
+
+    /// Share right, 0 when none decided.
+    var accuracy: Double { Double(right) / Double(max(decided, 1)) }
+
+    /// `{"decided", "right"}` for the JSON report.
+    var json: JSONValue { ["decided": .number(Double(decided)), "right": .number(Double(right))] }
 }
 
 extension ReceiptPipelineRun.Outcome {
@@ -108,6 +114,8 @@ extension ReceiptPipelineRun.Outcome {
         guard let labels = result.labels, let output = result.output else { return }
         let decided = result.traces.first(where: { $0.tool == "extract_receipt_fields" })?.decisions ?? [:]
         var allRight = true
+        // The rules' own reading, read once and only when the model decided a field.
+        var ruled: ReceiptEvidence?
         for field in ReceiptFieldsTool.fieldNames {
             guard let expected = labels[field] else { continue }
             let right = FieldScorer.matches(field: field, predicted: output[field], expected: expected)
@@ -115,8 +123,10 @@ extension ReceiptPipelineRun.Outcome {
             guard let method = decided[field]?.keys.first else { continue }
             if method == FieldDecision.rulesKept.rawValue, let id = result.id { kept.append((id, field, expected)) }
             if method == FieldDecision.modelChoice.rawValue, let text {
-                let ruled = ReceiptEvidenceReader.read(text).fields[field]?.value ?? ""
-                overruledRules[field, default: Tally()].count(FieldScorer.matches(field: field, predicted: .string(ruled), expected: expected))
+                let evidence = ruled ?? ReceiptEvidenceReader.read(text)
+                ruled = evidence
+                let value = evidence.fields[field]?.value ?? ""
+                overruledRules[field, default: Tally()].count(FieldScorer.matches(field: field, predicted: .string(value), expected: expected))
             }
             methodScores[field, default: [:]][method, default: Tally()].count(right)
         }
