@@ -42,4 +42,7 @@ public enum FieldDecision: String, Sendable, CaseIterable {
     /// better (line items the rules did find), or its choice was less likely right than the
     /// rules' value by the rules' measured accuracy.
     case rulesKept = "rules (unsure, kept)"
+    /// The rules, unsure, kept without asking: on the user's labelled receipts the model's
+    /// choices for this field fixed no more than they broke (`ReceiptChoiceGate`).
+    case rulesGated = "rules (unsure, model gated off)"
 }

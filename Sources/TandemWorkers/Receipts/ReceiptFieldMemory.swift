@@ -69,6 +69,9 @@ public struct ReceiptFieldMemory: Sendable {
     public private(set) var gates: [String: ReceiptMemoryGate] = [:]
     /// How often the rules are right when unsure, per field, on the same examples.
     public let calibration: ReceiptRulesCalibration
+    /// Which fields' choices the model earned on the same examples; nil until learned with a
+    /// model (`ReceiptChoiceGate.learn`), and then every unsure field is asked.
+    public var choiceGate: ReceiptChoiceGate?
     private let known: [String: [Known]]
 
     /// A memory of `examples`' company and address values.

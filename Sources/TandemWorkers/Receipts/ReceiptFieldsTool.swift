@@ -13,18 +13,23 @@ import TandemOrchestrator
 /// or, when the receipt offers no candidate, as a short generation checked against the text.
 /// A choice that differs from the rules' value replaces it only when the model's probabilities
 /// outweigh the rules' accuracy on unsure fields of that kind, measured on the memory's labelled
-/// receipts, else taken as two in three (`ReceiptRulesCalibration.modelWins`).
+/// receipts, else taken as two in three (`ReceiptRulesCalibration.modelWins`). A field whose
+/// choices fixed no more of those receipts than they broke is not asked (`ReceiptChoiceGate`).
 public struct ReceiptFieldsTool: LocalTool {
     /// Taught company names and addresses; nil: none.
     public let memory: ReceiptFieldMemory?
     /// What the model's choices are weighed against: `calibration` when given, else the
     /// memory's, else `ReceiptRulesCalibration.uncalibrated`.
     public let calibration: ReceiptRulesCalibration
+    /// Which fields' choices are worth asking: `gate` when given, else the memory's
+    /// (`ReceiptFieldMemory.choiceGate`); nil: every unsure field is asked.
+    public let gate: ReceiptChoiceGate?
 
     /// Creates the tool, correcting with `memory` when given.
-    public init(memory: ReceiptFieldMemory? = nil, calibration: ReceiptRulesCalibration? = nil) {
+    public init(memory: ReceiptFieldMemory? = nil, calibration: ReceiptRulesCalibration? = nil, gate: ReceiptChoiceGate? = nil) {
         self.memory = memory
         self.calibration = calibration ?? memory?.calibration ?? .uncalibrated
+        self.gate = gate ?? memory?.choiceGate
     }
 
     /// The fields, in answer order.
@@ -70,40 +75,31 @@ public struct ReceiptFieldsTool: LocalTool {
             for field in unsure { answer.decide(field, evidence.fields[field]?.value ?? "", by: .rulesModelOff) }
             return answer.output(model: nil, asked: unsure, fallback: model == nil && !unsure.isEmpty ? .modelOff : nil)
         }
+        // Fields whose choices never earned their call on the user's labelled receipts keep the
+        // rules' value without asking.
+        let gated = unsure.filter { gate?.isOpen($0) == false && (evidence.fields[$0]?.candidates.count ?? 0) >= 2 }
+        for field in gated { answer.decide(field, evidence.fields[field]?.value ?? "", by: .rulesGated) }
         let document = ReceiptPrompt.document(text)
         answer.note = document.note
         var firstFailure: FallbackReason?
-        // The choices of one receipt are asked together, each showing the same excerpt (the lines
-        // around all of their options): the runtime prefills it once and copies its cells to the
-        // other sequences, where asked one after another a busy pipeline's next calls had
-        // usually taken the slot that held it.
-        let choices = unsure.compactMap { field -> (field: String, found: FieldEvidence, options: [String])? in
-            guard let found = evidence.fields[field], found.candidates.count >= 2 else { return nil }
-            return (field, found, ReceiptPrompt.inReceiptOrder(Array(found.candidates.prefix(ReceiptPrompt.maxOptions)), text: text))
-        }
-        let excerpt = ReceiptExcerpt.text(text, options: choices.flatMap(\.options))
-        let calls = try await concurrentMap(choices, limit: choices.count) { choice in
-            try await ModelChoiceCall.run(model, system: ReceiptPrompt.system, text: ReceiptPrompt.user(
-                document: excerpt, question: ReceiptPrompt.questions[choice.field] ?? choice.field, options: choice.options),
-                labels: ReceiptPrompt.letters(choice.options.count))
-        }
-        for ((field, found, options), call) in zip(choices, calls) {
-            let letters = ReceiptPrompt.letters(options.count)
+        let round = ReceiptChoices(fields: unsure.filter { !gated.contains($0) }, evidence: evidence, text: text)
+        let calls = round.choices.isEmpty ? [] : try await round.ask(model)
+        for (choice, call) in zip(round.choices, calls) {
             answer.account(call.usage, calls: call.calls)
-            switch call.result {
-            case .success(let choice):
-                let chosen = letters.firstIndex(of: choice.label) ?? 0
-                let wins = calibration.modelWins(field: field, chosen: chosen, rules: options.firstIndex(of: found.value),
-                                                 count: options.count, probability: choice.probability,
-                                                 distribution: call.distribution.map { d in letters.map { d[$0] ?? 0 } })
-                answer.decide(field, wins ? options[chosen] : found.value, by: wins ? .modelChoice : .rulesKept)
-            case .failure(let reason): firstFailure = firstFailure ?? reason; answer.decide(field, found.value, by: .rulesAfterModel)
+            let found = choice.found
+            guard let picked = call.picked(choice) else {
+                if case .failure(let reason) = call.result { firstFailure = firstFailure ?? reason }
+                answer.decide(choice.field, found.value, by: .rulesAfterModel)
+                continue
             }
+            let wins = calibration.modelWins(field: choice.field, chosen: picked.index, rules: choice.rulesIndex, count: choice.options.count,
+                                             probability: picked.probability, distribution: picked.distribution)
+            answer.decide(choice.field, wins ? choice.options[picked.index] : found.value, by: wins ? .modelChoice : .rulesKept)
         }
         // A field with no candidate at all is generated from the whole receipt, one after
         // another so each call finds the receipt's prefix in the cache. Otherwise the one
         // candidate is the rules' own value: nothing to choose.
-        for field in unsure where !choices.contains(where: { $0.field == field }) {
+        for field in unsure where answer.decisions[field] == nil {
             guard let found = evidence.fields[field], found.value.isEmpty, Self.hasText(text) else { continue }
             let generated = try await ReceiptFieldGeneration.run(model, field: field, document: document.text, receipt: text)
             answer.account(generated.usage, calls: generated.calls)
@@ -112,7 +108,7 @@ public struct ReceiptFieldsTool: LocalTool {
             case .failure(let reason): firstFailure = firstFailure ?? reason; answer.decide(field, found.value, by: .rulesAfterModel)
             }
         }
-        return answer.output(model: model, asked: unsure, fallback: firstFailure)
+        return answer.output(model: model, asked: unsure.filter { !gated.contains($0) }, fallback: firstFailure)
     }
 
     /// True when the receipt has something to read (an empty one is not worth a model call).
