@@ -63,12 +63,19 @@ struct RunSetup {
         }
         var receiptMemory: ReceiptFieldMemory?
         if let path = receiptExamples ?? config.receiptExamplesPath {
-            let memory: ReceiptFieldMemory
-            do { memory = ReceiptFieldMemory(examples: try ReceiptExamplesFile.load(path: path)) } catch {
-                throw RunSetupFailure("receipt examples: \(error)")
-            }
+            let examples: [ReceiptFieldMemory.Example]
+            do { examples = try ReceiptExamplesFile.load(path: path) } catch { throw RunSetupFailure("receipt examples: \(error)") }
+            var memory = ReceiptFieldMemory(examples: examples)
             FileHandle.standardError.write(Data(("tandem run: receipt memory from \(path): \(memory.exampleCount) labelled receipts; "
                 + memory.summary.joined(separator: "; ") + "; " + memory.calibration.summary.joined(separator: "; ") + "\n").utf8))
+            if let model, ChoiceGateStore.planReadsReceiptFields(planText) {
+                let learned = try await ChoiceGateStore().gate(examplesPath: path, examples: examples, memory: memory,
+                                                               model: model, concurrency: concurrency)
+                memory.choiceGate = learned.gate
+                FileHandle.standardError.write(Data(("tandem run: the model's receipt choices on the examples"
+                    + (learned.cached ? " (measured on an earlier run)" : "") + ": "
+                    + learned.gate.summary.joined(separator: "; ") + "\n").utf8))
+            }
             receiptMemory = memory
         }
         return try await PlanWorkers.make(model: model, configDirectory: config.keywordsDirectory,

@@ -40,6 +40,37 @@ import TandemCore
         #expect(result["output"]?["total"] == "9.50")
     }
 
+    @Test(.timeLimit(.minutes(60))) func theModelsChoicesAreMeasuredOnTheExamplesOnceThenReadBack() async throws {
+        let dir = try TemporaryModelConfig()
+        defer { dir.remove() }
+        // Twelve labelled fixture receipts: the model's choices on their unsure fields decide which
+        // fields it is asked; the second run reads that measure back from the cache.
+        let folder = ProcessInfo.processInfo.environment["TANDEM_FIXTURES"]
+            ?? Fixtures.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/fixtures").path
+        let fixtures = try String(contentsOfFile: folder + "/receipts.jsonl", encoding: .utf8)
+        let examples = dir.path("labelled.jsonl")
+        try fixtures.split(separator: "\n").prefix(12).joined(separator: "\n").write(toFile: examples, atomically: true, encoding: .utf8)
+        let input = dir.path("in.jsonl")
+        try String(contentsOfFile: Fixtures.path("examples/receipts/sample.jsonl"), encoding: .utf8).split(separator: "\n").prefix(2)
+            .joined(separator: "\n").write(toFile: input, atomically: true, encoding: .utf8)
+        let arguments = ["--offline", "run", "examples/receipts/plan.json", "--input", input,
+                         "--out", dir.path("out.jsonl"), "--force", "-m", try testModelPath(), "--receipt-examples", examples]
+        let environment = ["TANDEM_CACHE": dir.path("cache"), "OMP_WAIT_POLICY": "PASSIVE"]
+        let first = try await runToCompletion(try tandemBinary(), arguments, timeout: .seconds(1800), environment: environment)
+        #expect(first.status == 0, "\(first.output.suffix(2000))")
+        #expect(first.output.contains("measuring the model's choices on the examples"), "\(first.output.suffix(2000))")
+        #expect(first.output.contains("tandem run: the model's receipt choices on the examples: company: asked on "), "\(first.output.suffix(2000))")
+        let second = try await runToCompletion(try tandemBinary(), arguments, timeout: .seconds(1800), environment: environment)
+        #expect(second.status == 0, "\(second.output.suffix(2000))")
+        #expect(second.output.contains("the model's receipt choices on the examples (measured on an earlier run): company: asked on "),
+                "\(second.output.suffix(2000))")
+        #expect(!second.output.contains("measuring the model's choices"))
+        // Which fields were asked or gated is the same both times.
+        let verdicts = { (output: String) in output.components(separatedBy: "(measured on an earlier run)").last?
+            .components(separatedBy: "\n").first?.components(separatedBy: "examples: ").last ?? "" }
+        #expect(first.output.contains(verdicts(second.output)))
+    }
+
     @Test(.timeLimit(.minutes(60))) func aBadExamplesFileStopsTheRunNamingItsLine() async throws {
         let dir = try TemporaryModelConfig()
         defer { dir.remove() }

@@ -60,7 +60,10 @@ enum RunCommand: Command {
                                 fixing OCR slips, with or without the model; with the model,
                                 its choice on an unsure field replaces the rules' value only when
                                 its probabilities outweigh the rules' accuracy on these examples
-                                (without examples that accuracy is taken as 2/3).
+                                (without examples that accuracy is taken as 2/3), and a field
+                                whose choices fixed no more of these examples than they broke
+                                is not asked at all (measured at start-up, one call per unsure
+                                field of up to 60 examples; cached for later runs).
                                 See docs/taught-classifiers.md
           -m, --model PATH      local model file, overriding the config (default when no config
                                 names a primary model: models/SmolLM2-135M-Instruct.Q4_1.gguf)
