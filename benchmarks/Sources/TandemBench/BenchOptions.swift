@@ -93,6 +93,8 @@ struct BenchOptions: Sendable {
     // pipeline
     var pipelinePlan = "examples/receipts/plan.json"
     var pipelineConcurrency = 8
+    /// Whether the pipeline's folds learn a `ReceiptChoiceGate` from their teaching receipts.
+    var choiceGate = true
     /// Calls the scale suite sends to its instant-answer stub (the coordinator's own rate).
     var scaleCalls = 5000
     /// Endpoint counts of the scale suite's llama-server runs; empty: the coordinator run alone.

@@ -33,7 +33,7 @@ enum PipelineSuite {
         let scored = FixtureFolder.spread(receipts, limit: o.limit)
         let train = try o.accuracy.trainDirectory.map { try FixtureFolder(directory: $0).rows(.receipts).rows }
         let teaching = ReceiptTeaching(all: receipts, train: train, folds: o.accuracy.taught.folds, groupBy: o.accuracy.receiptFoldGroup)
-        let run = ReceiptPipelineRun(rows: scored, teaching: teaching,
+        var run = ReceiptPipelineRun(rows: scored, teaching: teaching,
                                      planText: try String(contentsOfFile: o.pipelinePlan, encoding: .utf8),
                                      rules: try KeywordRuleBook(directory: o.configDirectory), concurrency: o.pipelineConcurrency)
         report.set("workload", ["receipts": .number(Double(scored.count)), "plan": .string(o.pipelinePlan),
@@ -45,8 +45,20 @@ enum PipelineSuite {
         let engine = try Engine(model: ctx.model, parameters: ctx.parameters(contextLength: 2048 * o.pipelineConcurrency,
                                                                               sequences: o.pipelineConcurrency))
         let client = EngineModelClient(engine: engine)
+        if o.choiceGate {
+            ctx.progress.begin("pipeline: the model's choices on the teaching receipts (gate)", total: teaching.pool.count)
+            let start = Date()
+            run.gateObservations = try await run.observeChoices(model: client, progress: ctx.progress)
+            let observed = run.gateObservations?.values.filter { !$0.isEmpty } ?? []
+            report.set("choice_gate", ["seconds": .number(Date().timeIntervalSince(start)), "receipts_asked": .number(Double(observed.count)),
+                                       "choices": .number(Double(observed.map(\.count).reduce(0, +)))])
+            report.notes.append(String(format: "Choice gate: the model's choices on %d teaching receipts (%d choices) took %.0f s before the timed runs; "
+                + "every fold's gate is learned from its own teaching receipts' share, and the llama-server side uses the same gates.",
+                observed.count, observed.map(\.count).reduce(0, +), Date().timeIntervalSince(start)))
+        }
         ctx.progress.begin("pipeline: local model in-process", total: scored.count)
         var tandem = try await run.run(model: client, progress: ctx.progress)
+        for (fold, gate) in tandem.gates.enumerated() { report.notes.append("Fold \(fold + 1) gate: " + gate.joined(separator: "; ")) }
         tandem.rejectedChoices = try await run.rejectedChoices(tandem, model: client)
         var sides: [(String, ReceiptPipelineRun.Outcome)] = [("rules only (--no-local-model)", rules), ("Tandem, model in-process", tandem)]
         do {
@@ -108,7 +120,7 @@ extension PipelineSuite {
         for field in ReceiptFieldsTool.fieldNames {
             var rows = (outcome.methodScores[field] ?? [:]).sorted(by: { $0.value.decided > $1.value.decided }).map { ($0.key, $0.value) }
             if let n = outcome.overruledRules[field] { rows.append(("(the rules' value where the model's choice was used)", n)) }
-            if let n = outcome.rejectedChoices[field] { rows.append(("(the model's choice where the rules were kept; not used)", n)) }
+            if let n = outcome.rejectedChoices[field] { rows.append(("(the model's choice where the rules were kept or gated; not used)", n)) }
             table.rows += rows.map { [field, $0.0, "\($0.1.decided)", "\($0.1.right)", String(format: "%.2f", $0.1.accuracy)] }
         }
         return table

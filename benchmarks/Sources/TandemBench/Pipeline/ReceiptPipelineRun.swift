@@ -12,6 +12,10 @@ struct ReceiptPipelineRun: Sendable {
     let planText: String
     let rules: KeywordRuleBook
     let concurrency: Int
+    /// The model's choices on each teaching receipt (by line), from which every fold learns its
+    /// `ReceiptChoiceGate` as `tandem run --receipt-examples` does; nil: no gate, every unsure
+    /// field is asked.
+    var gateObservations: [Int: [ReceiptChoiceGate.Observation]]?
 
     /// What one side produced.
     struct Outcome: Sendable {
@@ -23,13 +27,16 @@ struct ReceiptPipelineRun: Sendable {
         var methodScores: [String: [String: Tally]] = [:]
         /// Receipts whose items add up to their total (the plan's `items_match_total`).
         var itemsAddUp = 0
-        /// Fields where the rules were kept against a differing model choice: record id, field, label.
+        /// Fields where the rules were kept against a differing model choice, or without asking
+        /// (the gate closed): record id, field, label.
         var kept: [(id: String, field: String, expected: JSONValue)] = []
-        /// Per field, the model's choices where the rules were kept, and how many were right.
+        /// Per field, the model's choices where the rules were kept (or gated), and how many were right.
         var rejectedChoices: [String: Tally] = [:]
         /// Per field, the rules' own values where the model's choice replaced them, and how many
         /// of those were right: what the model's choices are measured against.
         var overruledRules: [String: Tally] = [:]
+        /// Per fold, the gate it learned (`ReceiptChoiceGate.summary`).
+        var gates: [[String]] = []
         var recordsPerSecond: Double { seconds > 0 ? Double(summary.records) / seconds : 0 }
         var accuracy: Double { summary.records > 0 ? Double(allFieldsCorrect) / Double(summary.records) : 0 }
     }
@@ -44,8 +51,12 @@ struct ReceiptPipelineRun: Sendable {
         for (fold, foldRows) in folds {
             let examples = teaching.pool.filter { teaching.teaches($0, fold: fold < 0 ? nil : fold) }
                 .compactMap { ReceiptFieldMemory.Example(record: $0.value) }
-            let registry = StandardWorkers.registry(localModel: model, rules: rules,
-                                                    receiptMemory: examples.isEmpty ? nil : ReceiptFieldMemory(examples: examples))
+            var memory = examples.isEmpty ? nil : ReceiptFieldMemory(examples: examples)
+            if let observed = gateObservations, let calibration = memory?.calibration {
+                let taught = teaching.pool.filter { teaching.teaches($0, fold: fold < 0 ? nil : fold) }
+                memory?.choiceGate = ReceiptChoiceGate(observations: taught.flatMap { observed[$0.line] ?? [] }, calibration: calibration)
+            }
+            let registry = StandardWorkers.registry(localModel: model, rules: rules, receiptMemory: memory)
             let plan = try PlanValidator(registry: registry).compile(text: planText)
             let runner = PipelineRunner(plan: plan, executor: DAGExecutor(registry: registry),
                                         options: PipelineOptions(concurrency: concurrency, fieldMatcher: .standard))
@@ -59,6 +70,7 @@ struct ReceiptPipelineRun: Sendable {
                 progress?.advance()
             })
             scored.summary = summary
+            if let gate = memory?.choiceGate { scored.gates.append(gate.summary) }
             outcome = scored
         }
         let empty = PipelineSummary(plan: try Plan.parse(planText))
@@ -67,11 +79,22 @@ struct ReceiptPipelineRun: Sendable {
         return done
     }
 
+    /// The model's choice on every unsure, labelled field of each teaching receipt, by line: what
+    /// each fold's gate is learned from. Not timed (`tandem run` does it once at start-up and
+    /// caches it); each receipt is asked once, whichever folds it teaches.
+    func observeChoices(model: any LocalModelClient, progress: ProgressBar?) async throws -> [Int: [ReceiptChoiceGate.Observation]] {
+        let examples = teaching.pool.compactMap { row in ReceiptFieldMemory.Example(record: row.value).map { (line: row.line, example: $0) } }
+        let observed = try await ReceiptChoiceGate.observe(examples.map(\.example), model: model, concurrency: concurrency) { _, _ in
+            progress?.advance()
+        }
+        return Dictionary(zip(examples.map(\.line), observed), uniquingKeysWith: { a, _ in a })
+    }
+
     /// No examples and a prior of 0: every choice of the model stands.
     static let choicesStand = ReceiptRulesCalibration(examples: [], prior: 0)
 
     /// Per field, how often the model's choice was right where the calibration kept the rules
-    /// instead: each such receipt is read again without a memory and with every choice let stand
+    /// instead, or the gate kept them without asking: each such receipt is read again without a memory and with every choice let stand
     /// (`choicesStand`), and the choice the model makes then is scored. Not timed. The prompt is
     /// the same, but asked alone and after the run (another batch, another cache state), so the
     /// answer can differ from the one that was rejected: an approximation.
@@ -121,7 +144,9 @@ extension ReceiptPipelineRun.Outcome {
             let right = FieldScorer.matches(field: field, predicted: output[field], expected: expected)
             allRight = allRight && right
             guard let method = decided[field]?.keys.first else { continue }
-            if method == FieldDecision.rulesKept.rawValue, let id = result.id { kept.append((id, field, expected)) }
+            if [FieldDecision.rulesKept.rawValue, FieldDecision.rulesGated.rawValue].contains(method), let id = result.id {
+                kept.append((id, field, expected))
+            }
             if method == FieldDecision.modelChoice.rawValue, let text {
                 let evidence = ruled ?? ReceiptEvidenceReader.read(text)
                 ruled = evidence
