@@ -49,12 +49,11 @@ struct ReceiptPipelineRun: Sendable {
         // does once per run, however many records follow.
         var seconds = 0.0
         for (fold, foldRows) in folds {
-            let examples = teaching.pool.filter { teaching.teaches($0, fold: fold < 0 ? nil : fold) }
-                .compactMap { ReceiptFieldMemory.Example(record: $0.value) }
+            let teachers = teaching.pool.filter { teaching.teaches($0, fold: fold < 0 ? nil : fold) }
+            let examples = teachers.compactMap { ReceiptFieldMemory.Example(record: $0.value) }
             var memory = examples.isEmpty ? nil : ReceiptFieldMemory(examples: examples)
             if let observed = gateObservations, let calibration = memory?.calibration {
-                let taught = teaching.pool.filter { teaching.teaches($0, fold: fold < 0 ? nil : fold) }
-                memory?.choiceGate = ReceiptChoiceGate(observations: taught.flatMap { observed[$0.line] ?? [] }, calibration: calibration)
+                memory?.choiceGate = ReceiptChoiceGate(observations: teachers.flatMap { observed[$0.line] ?? [] }, calibration: calibration)
             }
             let registry = StandardWorkers.registry(localModel: model, rules: rules, receiptMemory: memory)
             let plan = try PlanValidator(registry: registry).compile(text: planText)
