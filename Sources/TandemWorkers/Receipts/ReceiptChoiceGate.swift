@@ -34,6 +34,8 @@ public struct ReceiptChoiceGate: Sendable, Equatable, Codable {
     /// Most labelled receipts with choices asked while learning (evenly spread), which bounds
     /// the model calls made at start-up.
     public static let maxAskedReceipts = 60
+    /// Most labelled receipts read by the rules while looking for those with choices.
+    public static let maxReadReceipts = 600
 
     /// The counts per field.
     public let counts: [String: Count]
@@ -96,9 +98,10 @@ public struct ReceiptChoiceGate: Sendable, Equatable, Codable {
     /// did, weighed with `calibration` (the same examples' measure of the rules).
     public static func learn(examples: [ReceiptFieldMemory.Example], calibration: ReceiptRulesCalibration, model: any LocalModelClient,
                              concurrency: Int = 4, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) async throws -> ReceiptChoiceGate {
-        let asking = examples.filter { !choices(of: $0).choices.isEmpty }
-        let stride = max(1, (asking.count + maxAskedReceipts - 1) / maxAskedReceipts)
-        let sampled = Swift.stride(from: 0, to: asking.count, by: stride).map { asking[$0] }
+        // The rules read at most `maxReadReceipts` of a large file (spread over it) to find the
+        // ones that leave a choice.
+        let asking = spread(examples, atMost: maxReadReceipts).filter { !choices(of: $0).choices.isEmpty }
+        let sampled = spread(asking, atMost: maxAskedReceipts)
         let observed = try await observe(sampled, model: model, concurrency: concurrency, progress: progress)
         return ReceiptChoiceGate(observations: observed.flatMap { $0 }, calibration: calibration)
     }
@@ -121,6 +124,12 @@ public struct ReceiptChoiceGate: Sendable, Equatable, Codable {
                                    rulesRight: right(choice.found.value), chosenRight: right(choice.options[picked.index]))
             }
         }
+    }
+
+    /// At most `limit` of `items`, evenly spread, in order.
+    static func spread<T>(_ items: [T], atMost limit: Int) -> [T] {
+        let stride = max(1, (items.count + limit - 1) / limit)
+        return Swift.stride(from: 0, to: items.count, by: stride).map { items[$0] }
     }
 
     /// The choices the tool would put to the model for `example`'s labelled, unsure fields.
