@@ -19,6 +19,8 @@ struct RunSetup {
     let concurrency: Int
     let kvPool: Bool
     let receiptExamples: String?
+    /// Whether the model's receipt choices are measured on the examples and gated (`--no-choice-gate`: not).
+    let choiceGate: Bool
     let unsafeNoSandbox: Bool
 
     /// The workers for `planText`; a setup problem throws `RunSetupFailure` with what to fix.
@@ -68,7 +70,7 @@ struct RunSetup {
             var memory = ReceiptFieldMemory(examples: examples)
             FileHandle.standardError.write(Data(("tandem run: receipt memory from \(path): \(memory.exampleCount) labelled receipts; "
                 + memory.summary.joined(separator: "; ") + "; " + memory.calibration.summary.joined(separator: "; ") + "\n").utf8))
-            if let model, ChoiceGateStore.planReadsReceiptFields(planText) {
+            if let model, choiceGate, ChoiceGateStore.planReadsReceiptFields(planText) {
                 let learned = try await ChoiceGateStore().gate(examplesPath: path, examples: examples, memory: memory,
                                                                model: model, concurrency: concurrency)
                 memory.choiceGate = learned.gate

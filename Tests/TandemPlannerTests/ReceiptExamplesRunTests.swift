@@ -69,6 +69,12 @@ import TandemCore
         let verdicts = { (output: String) in output.components(separatedBy: "(measured on an earlier run)").last?
             .components(separatedBy: "\n").first?.components(separatedBy: "examples: ").last ?? "" }
         #expect(first.output.contains(verdicts(second.output)))
+        // --no-choice-gate asks every unsure field: nothing is measured or read back.
+        let ungated = try await runToCompletion(try tandemBinary(), arguments + ["--no-choice-gate"], timeout: .seconds(1800),
+                                                environment: environment)
+        #expect(ungated.status == 0, "\(ungated.output.suffix(2000))")
+        #expect(!ungated.output.contains("receipt choices on the examples") && !ungated.output.contains("model gated off"),
+                "\(ungated.output.suffix(2000))")
     }
 
     @Test(.timeLimit(.minutes(60))) func aBadExamplesFileStopsTheRunNamingItsLine() async throws {

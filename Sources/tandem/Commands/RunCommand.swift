@@ -65,6 +65,8 @@ enum RunCommand: Command {
                                 is not asked at all (measured at start-up, one call per unsure
                                 field of up to 60 examples; cached for later runs).
                                 See docs/taught-classifiers.md
+          --no-choice-gate      with --receipt-examples and the model on, ask the model about
+                                every unsure field without measuring its choices first
           -m, --model PATH      local model file, overriding the config (default when no config
                                 names a primary model: models/SmolLM2-135M-Instruct.Q4_1.gguf)
           --no-local-model      run on the keyword/rule fallbacks only (no model is loaded)
@@ -124,6 +126,7 @@ enum RunCommand: Command {
         let unsafeNoSandbox = arguments.flag("--unsafe-no-sandbox")
         let kvPool = arguments.flag("--kv-pool")
         let receiptExamples = try arguments.option("--receipt-examples")
+        let choiceGate = !arguments.flag("--no-choice-gate")
         let resume = arguments.flag("--resume")
         let force = arguments.flag("--force")
         guard let planPath = arguments.positional() else { throw UsageError("give the PLAN file to run") }
@@ -152,7 +155,7 @@ enum RunCommand: Command {
         do {
             workers = try await RunSetup(config: config, configSource: configSource, configOption: configOption, mcpConfig: mcpConfig,
                                          modelPath: modelPath, noModel: noModel, concurrency: concurrency, kvPool: kvPool,
-                                         receiptExamples: receiptExamples, unsafeNoSandbox: unsafeNoSandbox)
+                                         receiptExamples: receiptExamples, choiceGate: choiceGate, unsafeNoSandbox: unsafeNoSandbox)
                 .workers(planText: planText, planPath: planPath)
         } catch {
             run.discardIfUnused()  // nothing ran: a failed start leaves no results file behind
