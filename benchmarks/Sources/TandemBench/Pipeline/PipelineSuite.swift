@@ -102,6 +102,9 @@ enum PipelineSuite {
         }
         if let rules = sides.first?.1 {
             report.headline("acc_receipts_pipeline_rules", rules.accuracy)
+            // What a perfect chooser would reach from the rules and the memory: the bound on what
+            // any model's choices can add in this plan.
+            report.headline("acc_receipts_choice_ceiling", rules.ceiling)
             report.headline("pipeline_rules_records_per_s", rules.recordsPerSecond)
         }
         if let server = sides.first(where: { $0.0.hasPrefix("llama-server") })?.1, let tandem = sides.first(where: { $0.0.hasPrefix("Tandem") })?.1,

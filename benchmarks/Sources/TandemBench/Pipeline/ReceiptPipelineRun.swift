@@ -35,10 +35,15 @@ struct ReceiptPipelineRun: Sendable {
         /// Per field, the rules' own values where the model's choice replaced them, and how many
         /// of those were right: what the model's choices are measured against.
         var overruledRules: [String: Tally] = [:]
+        /// Receipts that would have all four fields right had every field the rules were unsure
+        /// of (and the memory did not decide) taken the right option whenever the choice offered
+        /// it: the most any model choosing among the candidates could reach.
+        var choiceCeiling = 0
         /// Per fold, the gate it learned (`ReceiptChoiceGate.summary`).
         var gates: [[String]] = []
         var recordsPerSecond: Double { seconds > 0 ? Double(summary.records) / seconds : 0 }
         var accuracy: Double { summary.records > 0 ? Double(allFieldsCorrect) / Double(summary.records) : 0 }
+        var ceiling: Double { summary.records > 0 ? Double(choiceCeiling) / Double(summary.records) : 0 }
     }
 
     /// Runs every row, one fold after another (each with its memory), the fold's records `concurrency` at a time.
@@ -130,30 +135,42 @@ struct Tally: Sendable {
 extension ReceiptPipelineRun.Outcome {
     /// Counts one record: all labelled fields right (company, date, address and total), each
     /// field's deciding method and whether it was right, and whether its items add up. Where the
-    /// model's choice decided a field, the rules' reading of `text` is scored too.
+    /// model's choice decided a field, the rules' reading of `text` is scored too; where a field
+    /// is wrong, whether the right value was among its options (`choiceCeiling`).
     mutating func score(_ result: PipelineRecordResult, text: String?) {
         if result.output?["items_match_total"]?.boolValue == true { itemsAddUp += 1 }
         guard let labels = result.labels, let output = result.output else { return }
         let decided = result.traces.first(where: { $0.tool == "extract_receipt_fields" })?.decisions ?? [:]
-        var allRight = true
-        // The rules' own reading, read once and only when the model decided a field.
+        var allRight = true, allReachable = true
+        // The rules' own reading, read once and only when needed.
         var ruled: ReceiptEvidence?
+        func evidence() -> ReceiptEvidence? {
+            if ruled == nil, let text { ruled = ReceiptEvidenceReader.read(text) }
+            return ruled
+        }
         for field in ReceiptFieldsTool.fieldNames {
             guard let expected = labels[field] else { continue }
             let right = FieldScorer.matches(field: field, predicted: output[field], expected: expected)
             allRight = allRight && right
-            guard let method = decided[field]?.keys.first else { continue }
+            let method = decided[field]?.keys.first
+            if !right, method != FieldDecision.memory.rawValue, let found = evidence()?.fields[field], !found.isSure, found.candidates.count >= 2 {
+                allReachable = allReachable && found.candidates.prefix(ReceiptPrompt.maxOptions).contains {
+                    FieldScorer.matches(field: field, predicted: .string($0), expected: expected)
+                }
+            } else {
+                allReachable = allReachable && right
+            }
+            guard let method else { continue }
             if [FieldDecision.rulesKept.rawValue, FieldDecision.rulesGated.rawValue].contains(method), let id = result.id {
                 kept.append((id, field, expected))
             }
-            if method == FieldDecision.modelChoice.rawValue, let text {
-                let evidence = ruled ?? ReceiptEvidenceReader.read(text)
-                ruled = evidence
+            if method == FieldDecision.modelChoice.rawValue, let evidence = evidence() {
                 let value = evidence.fields[field]?.value ?? ""
                 overruledRules[field, default: Tally()].count(FieldScorer.matches(field: field, predicted: .string(value), expected: expected))
             }
             methodScores[field, default: [:]][method, default: Tally()].count(right)
         }
         if allRight { allFieldsCorrect += 1 }
+        if allReachable { choiceCeiling += 1 }
     }
 }
