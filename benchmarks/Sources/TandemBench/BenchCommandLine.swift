@@ -18,7 +18,7 @@ public enum BenchCommandLine {
         "--npp", "--ntg", "--fixtures", "--config", "--limit", "--rows-out", "--train", "--accuracy-methods",
         "--taught-methods", "--folds", "--group-folds", "--fewshot-rows", "--teach-rows", "--embed-texts", "--embed-clients", "--embed-rounds",
         "--serve-rounds", "--flood", "--tandem",
-        "--pipeline-plan", "--pipeline-concurrency", "--choice-gate", "--scale-calls", "--scale-endpoints", "--scale-stub",
+        "--pipeline-plan", "--pipeline-concurrency", "--pipeline-rounds", "--choice-gate", "--scale-calls", "--scale-endpoints", "--scale-stub",
     ]
     /// Options without a value.
     public static let flags = ["--quick", "--no-progress"]
@@ -128,6 +128,8 @@ public enum BenchCommandLine {
           --pipeline-plan FILE    the plan (default: examples/receipts/plan.json)
           --pipeline-concurrency N  records in flight, also the engine's and the server's slots
                                   (default: 8)
+          --pipeline-rounds N     timed runs of each model side, records/s their median (default:
+                                  3; quick: 1)
           --choice-gate on|off    per fold, measure the model's field choices on the teaching
                                   receipts and ask only the fields where they fixed more than they
                                   broke, as `tandem run --receipt-examples` does (default: on)
@@ -246,6 +248,7 @@ public enum BenchCommandLine {
         case "--limit": o.limit = try int(1...1_000_000)
         case "--pipeline-plan": o.pipelinePlan = v
         case "--pipeline-concurrency": o.pipelineConcurrency = try int(1...64)
+        case "--pipeline-rounds": o.pipelineRounds = try int(1...20)
         case "--choice-gate":
             guard ["on", "off"].contains(v) else { throw BenchUsageError("--choice-gate takes on or off, got '\(v)'") }
             o.choiceGate = v == "on"

@@ -93,6 +93,9 @@ struct BenchOptions: Sendable {
     // pipeline
     var pipelinePlan = "examples/receipts/plan.json"
     var pipelineConcurrency = 8
+    /// Timed runs of each model side; records/s is their median (a run of 120 receipts can take
+    /// only 20 s, where one run's noise moved the ratio to llama-server from 1.7 to 2.6).
+    var pipelineRounds = 3
     /// Whether the pipeline's folds learn a `ReceiptChoiceGate` from their teaching receipts.
     var choiceGate = true
     /// Calls the scale suite sends to its instant-answer stub (the coordinator's own rate).
@@ -113,7 +116,7 @@ struct BenchOptions: Sendable {
         bulkItems = 8; bulkPrefixTokens = 256; bulkClients = 4; serverSlots = 4; tandemSlots = 4; naiveItems = 2
         maxSequences = 4; batchedPrompt = 32; batchedGenerated = 16
         embedTexts = 32; embedClients = 4; embedRounds = 1
-        serveRounds = 1; serveFlood = 20
+        serveRounds = 1; serveFlood = 20; pipelineRounds = 1
         scaleCalls = 200
         limit = 4
         accuracy.teachRowLimit = 200

@@ -42,9 +42,13 @@ enum PipelineSuite {
 
         ctx.progress.begin("pipeline: rules only", total: scored.count)
         let rules = try await run.run(model: Optional<any LocalModelClient>.none, progress: ctx.progress)
-        let engine = try Engine(model: ctx.model, parameters: ctx.parameters(contextLength: 2048 * o.pipelineConcurrency,
-                                                                              sequences: o.pipelineConcurrency))
-        let client = EngineModelClient(engine: engine)
+        // A fresh engine for the gate's measurement and for each timed round: no round finds
+        // another's prompts in the prompt cache.
+        let engineClient = {
+            EngineModelClient(engine: try Engine(model: ctx.model, parameters: ctx.parameters(contextLength: 2048 * o.pipelineConcurrency,
+                                                                                               sequences: o.pipelineConcurrency)))
+        }
+        let client = try engineClient()
         if o.choiceGate {
             ctx.progress.begin("pipeline: the model's choices on the teaching receipts (gate)", total: teaching.pool.count)
             let start = Date()
@@ -56,8 +60,11 @@ enum PipelineSuite {
                 + "every fold's gate is learned from its own teaching receipts' share, and the llama-server side uses the same gates.",
                 observed.count, observed.map(\.count).reduce(0, +), Date().timeIntervalSince(start)))
         }
-        ctx.progress.begin("pipeline: local model in-process", total: scored.count)
-        var tandem = try await run.run(model: client, progress: ctx.progress)
+        let inProcess = run
+        var tandem = try await ReceiptPipelineRun.rounds(o.pipelineRounds) { round in
+            ctx.progress.begin("pipeline: local model in-process" + PipelineServerSide.roundName(round, of: o.pipelineRounds), total: scored.count)
+            return try await inProcess.run(model: try engineClient(), progress: ctx.progress)
+        }
         for (fold, gate) in tandem.gates.enumerated() { report.notes.append("Fold \(fold + 1) gate: " + gate.joined(separator: "; ")) }
         tandem.rejectedChoices = try await run.rejectedChoices(tandem, model: client)
         var sides: [(String, ReceiptPipelineRun.Outcome)] = [("rules only (--no-local-model)", rules), ("Tandem, model in-process", tandem)]
@@ -80,11 +87,16 @@ enum PipelineSuite {
             table.rows.append([name, String(format: "%.2f", o.recordsPerSecond), String(format: "%.3f", o.accuracy), field("company"),
                                field("date"), field("address"), field("total"), "\(o.itemsAddUp)/\(s.records)", "\(s.modelCalls)", "\(s.usage.promptTokens)", cached,
                                "\(s.usage.generatedTokens)"])
-            json.append((name, ["records_per_s": .number(o.recordsPerSecond), "all_fields": .number(o.accuracy), "seconds": .number(o.seconds),
+            json.append((name, ["records_per_s": .number(o.recordsPerSecond), "round_records_per_s": .array(o.roundRates.map { .number($0) }), "all_fields": .number(o.accuracy), "seconds": .number(o.seconds),
                                 "items_add_up": .number(Double(o.itemsAddUp)), "method_scores": methodScores(o),
                                 "summary": s.json(prices: .defaults)]))
         }
         report.tables.append(table)
+        let rounds = sides.filter { $0.1.roundRates.count > 1 }
+        if !rounds.isEmpty {
+            report.notes.append("Records/s is the median of \(rounds[0].1.roundRates.count) timed runs per model side: "
+                + rounds.map { "\($0.0): " + $0.1.roundRates.map { String(format: "%.2f", $0) }.joined(separator: ", ") }.joined(separator: "; ") + ".")
+        }
         var decided = MarkdownTable(title: "who decided each field (model in-process)", headers: ["step", "part", "methods"])
         if let tandem = sides.first(where: { $0.0.hasPrefix("Tandem") })?.1 {
             for step in tandem.summary.steps where !step.decisions.isEmpty {
@@ -140,24 +152,30 @@ extension PipelineSuite {
 }
 
 /// The server side of the pipeline suite: llama-server started with the same model, threads and
-/// slots as the in-process engine, each local-model call of the plan sent to it over HTTP.
+/// slots as the in-process engine (afresh for each timed round), each local-model call of the
+/// plan sent to it over HTTP.
 enum PipelineServerSide {
     static func run(_ ctx: BenchContext, run: ReceiptPipelineRun) async throws -> ReceiptPipelineRun.Outcome {
         let o = ctx.options
-        let server = try await LlamaServer.start(.init(model: ctx.model.path, threads: o.threads, slots: o.pipelineConcurrency,
-                                                       contextLength: 2048 * o.pipelineConcurrency, port: o.port), toolchain: ctx.tools())
-        // The client `tandem run` uses for a server model: one /v1/chat/completions per call, the
-        // schema as response_format, a choice as an enum schema scored by its logprobs.
-        let client = RemoteModelClient(baseURL: "http://127.0.0.1:\(server.port)", model: URL(fileURLWithPath: ctx.model.path).lastPathComponent,
-                                       timeout: .seconds(600), egress: EgressPolicy(offline: true))
-        ctx.progress.begin("pipeline: llama-server over HTTP", total: run.rows.count)
-        do {
-            let outcome = try await run.run(model: client, progress: ctx.progress)
-            await server.stop()
-            return outcome
-        } catch {
-            await server.stop()
-            throw error
+        return try await ReceiptPipelineRun.rounds(o.pipelineRounds) { round in
+            let server = try await LlamaServer.start(.init(model: ctx.model.path, threads: o.threads, slots: o.pipelineConcurrency,
+                                                           contextLength: 2048 * o.pipelineConcurrency, port: o.port), toolchain: ctx.tools())
+            // The client `tandem run` uses for a server model: one /v1/chat/completions per call,
+            // the schema as response_format, a choice as an enum schema scored by its logprobs.
+            let client = RemoteModelClient(baseURL: "http://127.0.0.1:\(server.port)", model: URL(fileURLWithPath: ctx.model.path).lastPathComponent,
+                                           timeout: .seconds(600), egress: EgressPolicy(offline: true))
+            ctx.progress.begin("pipeline: llama-server over HTTP" + roundName(round, of: o.pipelineRounds), total: run.rows.count)
+            do {
+                let outcome = try await run.run(model: client, progress: ctx.progress)
+                await server.stop()
+                return outcome
+            } catch {
+                await server.stop()
+                throw error
+            }
         }
     }
+
+    /// ` (round R of N)` when there are several rounds.
+    static func roundName(_ round: Int, of rounds: Int) -> String { rounds > 1 ? " (round \(round) of \(rounds))" : "" }
 }

@@ -39,6 +39,8 @@ struct ReceiptPipelineRun: Sendable {
         /// of (and the memory did not decide) taken the right option whenever the choice offered
         /// it: the most any model choosing among the candidates could reach.
         var choiceCeiling = 0
+        /// Records/s of each timed round (`rounds(_:_:)`); `seconds` is their median's.
+        var roundRates: [Double] = []
         /// Per fold, the gate it learned (`ReceiptChoiceGate.summary`).
         var gates: [[String]] = []
         var recordsPerSecond: Double { seconds > 0 ? Double(summary.records) / seconds : 0 }
@@ -92,6 +94,19 @@ struct ReceiptPipelineRun: Sendable {
             progress?.advance()
         }
         return Dictionary(zip(examples.map(\.line), observed), uniquingKeysWith: { a, _ in a })
+    }
+
+    /// `rounds` timed runs (`body(round)`, each on its own fresh engine or server, so no round
+    /// finds another's prompts in a cache); the first one's outcome, with the median time of all
+    /// of them and each run's records/s in `roundRates`. The model's choices do not depend on
+    /// the round, so only the time varies.
+    static func rounds(_ rounds: Int, _ body: (Int) async throws -> Outcome) async throws -> Outcome {
+        var outcomes: [Outcome] = []
+        for round in 1...max(rounds, 1) { outcomes.append(try await body(round)) }
+        var first = outcomes[0]
+        first.roundRates = outcomes.map(\.recordsPerSecond)
+        first.seconds = Statistics(outcomes.map(\.seconds)).median
+        return first
     }
 
     /// No examples and a prior of 0: every choice of the model stands.
