@@ -41,6 +41,12 @@ public enum FieldScorer {
         return normalizedText(predictedText) == normalizedText(expectedText)
     }
 
+    /// Letters and digits only, upper-cased (`Sdn. Bhd.` = `SDN BHD`): how an OCR'd word or a
+    /// label compares when spacing and punctuation are not to count.
+    public static func lettersAndDigits(_ s: String) -> String {
+        String(String.UnicodeScalarView(s.uppercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }))
+    }
+
     /// Case-folded, single-spaced, no space around punctuation, no trailing punctuation.
     public static func normalizedText(_ s: String) -> String {
         let folded = s.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)

@@ -100,9 +100,8 @@ public struct ReceiptChoiceGate: Sendable, Equatable, Codable {
                              concurrency: Int = 4, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) async throws -> ReceiptChoiceGate {
         // The rules read at most `maxReadReceipts` of a large file (spread over it) to find the
         // ones that leave a choice.
-        let asking = spread(examples, atMost: maxReadReceipts).filter { !choices(of: $0).choices.isEmpty }
-        let sampled = spread(asking, atMost: maxAskedReceipts)
-        let observed = try await observe(sampled, model: model, concurrency: concurrency, progress: progress)
+        let asking = spread(examples, atMost: maxReadReceipts).map { (example: $0, round: choices(of: $0)) }.filter { !$0.round.choices.isEmpty }
+        let observed = try await observe(spread(asking, atMost: maxAskedReceipts), model: model, concurrency: concurrency, progress: progress)
         return ReceiptChoiceGate(observations: observed.flatMap { $0 }, calibration: calibration)
     }
 
@@ -111,10 +110,15 @@ public struct ReceiptChoiceGate: Sendable, Equatable, Codable {
     /// at a time. A failed call is left out.
     public static func observe(_ examples: [ReceiptFieldMemory.Example], model: any LocalModelClient, concurrency: Int = 4,
                                progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) async throws -> [[Observation]] {
+        try await observe(examples.map { (example: $0, round: choices(of: $0)) }, model: model, concurrency: concurrency, progress: progress)
+    }
+
+    /// `observe(_:model:concurrency:progress:)` over examples the rules have already read into their choices.
+    private static func observe(_ examples: [(example: ReceiptFieldMemory.Example, round: ReceiptChoices)], model: any LocalModelClient,
+                                concurrency: Int, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?) async throws -> [[Observation]] {
         let done = DoneCounter()
-        return try await concurrentMap(examples, limit: max(concurrency, 1)) { example in
-            let round = choices(of: example)
-            let calls = round.choices.isEmpty ? [] : try await round.ask(model)
+        return try await concurrentMap(examples, limit: max(concurrency, 1)) { example, round in
+            let calls = try await round.ask(model)
             progress?(await done.next(), examples.count)
             return zip(round.choices, calls).compactMap { choice, call in
                 guard let picked = call.picked(choice), let gold = example.fields[choice.field] else { return nil }

@@ -22,18 +22,21 @@ struct ReceiptChoices: Sendable {
     /// The lines around all of the choices' options, shown by every one of them.
     let excerpt: String
 
-    /// The choices for `fields` of `text` (read by the rules as `evidence`): every field with at
-    /// least two candidate spans.
+    /// True when the rules' reading of a field leaves something to choose: two or more candidate spans.
+    static func offersChoice(_ found: FieldEvidence?) -> Bool { (found?.candidates.count ?? 0) >= 2 }
+
+    /// The choices for `fields` of `text` (read by the rules as `evidence`): every field that
+    /// `offersChoice`.
     init(fields: [String], evidence: ReceiptEvidence, text: String) {
         choices = fields.compactMap { field in
-            guard let found = evidence.fields[field], found.candidates.count >= 2 else { return nil }
+            guard let found = evidence.fields[field], Self.offersChoice(found) else { return nil }
             return Choice(field: field, found: found,
                           options: ReceiptPrompt.inReceiptOrder(Array(found.candidates.prefix(ReceiptPrompt.maxOptions)), text: text))
         }
         excerpt = ReceiptExcerpt.text(text, options: choices.flatMap(\.options))
     }
 
-    /// Asks every choice at once. They share one excerpt, so the runtime prefills it once and
+    /// Asks every choice at once (none: no call). They share one excerpt, so the runtime prefills it once and
     /// copies its cells to the other sequences (asked one after another, a busy pipeline's next
     /// calls had usually taken the slot that held it).
     func ask(_ model: any LocalModelClient) async throws -> [ModelChoiceCall] {

@@ -77,13 +77,13 @@ public struct ReceiptFieldsTool: LocalTool {
         }
         // Fields whose choices never earned their call on the user's labelled receipts keep the
         // rules' value without asking.
-        let gated = unsure.filter { gate?.isOpen($0) == false && (evidence.fields[$0]?.candidates.count ?? 0) >= 2 }
+        let gated = unsure.filter { gate?.isOpen($0) == false && ReceiptChoices.offersChoice(evidence.fields[$0]) }
         for field in gated { answer.decide(field, evidence.fields[field]?.value ?? "", by: .rulesGated) }
         let document = ReceiptPrompt.document(text)
         answer.note = document.note
         var firstFailure: FallbackReason?
         let round = ReceiptChoices(fields: unsure.filter { !gated.contains($0) }, evidence: evidence, text: text)
-        let calls = round.choices.isEmpty ? [] : try await round.ask(model)
+        let calls = try await round.ask(model)
         for (choice, call) in zip(round.choices, calls) {
             answer.account(call.usage, calls: call.calls)
             let found = choice.found

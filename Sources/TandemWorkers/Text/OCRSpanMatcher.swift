@@ -85,15 +85,11 @@ enum OCRSpanMatcher {
     /// words of three or more letters with no digits) about one wrong letter in four. Numbers
     /// are never respelt: a house or branch number that differs is a different place.
     static func isSlip(_ word: String, of known: String) -> Bool {
-        let w = core(word), k = core(known)
+        let w = FieldScorer.lettersAndDigits(word), k = FieldScorer.lettersAndDigits(known)
         if w == k { return true }
         if (w + k).unicodeScalars.contains(where: { ("0"..."9").contains($0) }) { return false }
         guard min(w.count, k.count) >= 3, let edits = EditDistance.between(w, k) else { return false }
         return edits <= max(1, k.count / 4)
     }
 
-    /// Letters and digits only, upper-cased.
-    private static func core(_ word: String) -> String {
-        String(String.UnicodeScalarView(word.uppercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }))
-    }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import TandemWorkers
 
 /// Cross-validation folds that keep rows with the same label together (`--group-folds`): a row is
 /// then never scored by what was taught from another row of its group, which is how rows from an
@@ -13,7 +13,7 @@ public enum GroupedFolds {
         var members: [String: [Int]] = [:]
         var order: [String] = []
         for (index, label) in labels.enumerated() {
-            let normal = label.map(key) ?? ""
+            let normal = label.map(FieldScorer.lettersAndDigits) ?? ""
             let group = normal.isEmpty ? "#row \(index)" : normal
             if members[group] == nil { order.append(group) }
             members[group, default: []].append(index)
@@ -30,10 +30,5 @@ public enum GroupedFolds {
             sizes[target] += members[group]!.count
         }
         return fold
-    }
-
-    /// The label as grouped: letters and digits only, upper-cased (`Sdn. Bhd.` = `SDN BHD`).
-    static func key(_ label: String) -> String {
-        String(String.UnicodeScalarView(label.uppercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }))
     }
 }

@@ -53,17 +53,18 @@ enum PipelineSuite {
             ctx.progress.begin("pipeline: the model's choices on the teaching receipts (gate)", total: teaching.pool.count)
             let start = Date()
             run.gateObservations = try await run.observeChoices(model: client, progress: ctx.progress)
+            let seconds = Date().timeIntervalSince(start)
             let observed = run.gateObservations?.values.filter { !$0.isEmpty } ?? []
-            report.set("choice_gate", ["seconds": .number(Date().timeIntervalSince(start)), "receipts_asked": .number(Double(observed.count)),
-                                       "choices": .number(Double(observed.map(\.count).reduce(0, +)))])
+            let choices = observed.map(\.count).reduce(0, +)
+            report.set("choice_gate", ["seconds": .number(seconds), "receipts_asked": .number(Double(observed.count)),
+                                       "choices": .number(Double(choices))])
             report.notes.append(String(format: "Choice gate: the model's choices on %d teaching receipts (%d choices) took %.0f s before the timed runs; "
                 + "every fold's gate is learned from its own teaching receipts' share, and the llama-server side uses the same gates.",
-                observed.count, observed.map(\.count).reduce(0, +), Date().timeIntervalSince(start)))
+                observed.count, choices, seconds))
         }
-        let inProcess = run
         var tandem = try await ReceiptPipelineRun.rounds(o.pipelineRounds) { round in
             ctx.progress.begin("pipeline: local model in-process" + PipelineServerSide.roundName(round, of: o.pipelineRounds), total: scored.count)
-            return try await inProcess.run(model: try engineClient(), progress: ctx.progress)
+            return try await run.run(model: try engineClient(), progress: ctx.progress)
         }
         for (fold, gate) in tandem.gates.enumerated() { report.notes.append("Fold \(fold + 1) gate: " + gate.joined(separator: "; ")) }
         tandem.rejectedChoices = try await run.rejectedChoices(tandem, model: client)
